@@ -1,0 +1,94 @@
+// The `eds` command line: argument handling and dispatch. Exit codes: 0 success, 1 a command
+// failed (for example an unreadable file), 2 wrong usage.
+import { createReadStream } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { runDemo } from './demo';
+import { DIGESTS, digestStream, formatDigestLine, isDigestName } from './digest';
+
+/** Where the CLI writes; injected so tests and embedders can capture output. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  stdin: AsyncIterable<Uint8Array>;
+}
+
+const USAGE = `Usage: eds <command> [options]
+
+Commands:
+  digest [--alg streebog256|streebog512] <file...>   print GOST R 34.11-2012 digests ("-" reads stdin)
+  demo                                                run the end-to-end demonstration
+
+Options:
+  -h, --help       show this help
+  -v, --version    show the version
+`;
+
+class UsageError extends Error {}
+
+/**
+ * Runs the CLI with `argv` (without the node and script paths) and returns the exit code.
+ *
+ * @example
+ * ```ts
+ * const code = await run(['digest', 'doc.pdf'], { stdout: console.log, stderr: console.error, stdin: process.stdin });
+ * ```
+ */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'digest':
+        return await digestCommand(rest, io);
+      case 'demo':
+        return await runDemo(io);
+      case '-v':
+      case '--version':
+        io.stdout(`${VERSION}\n`);
+        return 0;
+      case undefined:
+      case '-h':
+      case '--help':
+        io.stdout(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
+      io.stderr(`eds: ${(error as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+declare const __EDS_VERSION__: string | undefined;
+const VERSION = typeof __EDS_VERSION__ === 'string' ? __EDS_VERSION__ : '0.0.0-dev';
+
+function isParseArgsError(error: unknown): boolean {
+  return error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS');
+}
+
+async function digestCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: { alg: { type: 'string', short: 'a', default: 'streebog256' } },
+    allowPositionals: true,
+  });
+  const alg = values.alg;
+  if (!isDigestName(alg)) {
+    throw new UsageError(`unknown digest "${alg}" (choose ${Object.keys(DIGESTS).join(' or ')})`);
+  }
+  if (positionals.length === 0) throw new UsageError('digest needs at least one file (or "-" for stdin)');
+  let status = 0;
+  for (const file of positionals) {
+    try {
+      const source = file === '-' ? io.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
+      io.stdout(`${formatDigestLine(await digestStream(alg, source), file)}\n`);
+    } catch (error) {
+      io.stderr(`eds: ${file}: ${(error as Error).message}\n`);
+      status = 1;
+    }
+  }
+  return status;
+}

@@ -1,0 +1,76 @@
+// One test suite, two runtimes: every *.test.ts runs in Node and in headless Chromium;
+// *.node.test.ts runs in Node only (child processes, servers, PKCS#11).
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { playwright } from '@vitest/browser-playwright';
+import { defineConfig } from 'vitest/config';
+import { resolveVector } from './tooling/test-support/src/vectors-path.ts';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const workspace = ['gost', 'core', 'verify', 'pkcs11'].join('|');
+
+// Tests import packages by their public names and get the sources, so no build is needed.
+const alias = [
+  { find: new RegExp(`^@eds/(${workspace})$`), replacement: `${root}packages/$1/src/index.ts` },
+  { find: new RegExp(`^@eds/(${workspace})/(.+)$`), replacement: `${root}packages/$1/src/$2.ts` },
+];
+const supportAlias = (runtime: 'node' | 'browser') => [
+  {
+    find: /^@eds\/test-support\/vectors$/,
+    replacement: `${root}tooling/test-support/src/vectors.${runtime}.ts`,
+  },
+  { find: /^@eds\/test-support\/(.+)$/, replacement: `${root}tooling/test-support/src/$1.ts` },
+];
+
+// Flags from TESTING.md: Debian's Chromium, no downloads, no background traffic.
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+];
+const chromiumPath = process.env.EDS_CHROMIUM ?? '/usr/bin/chromium';
+
+const include = ['packages/*/test/**/*.test.ts', 'tooling/*/test/**/*.test.ts'];
+
+export default defineConfig({
+  test: {
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        resolve: { alias: [...alias, ...supportAlias('node')] },
+        test: { name: 'node', include, environment: 'node' },
+      },
+      {
+        extends: true,
+        resolve: { alias: [...alias, ...supportAlias('browser')] },
+        optimizeDeps: { include: ['fast-check'] },
+        test: {
+          name: 'browser',
+          include,
+          exclude: ['**/*.node.test.ts', '**/node_modules/**'],
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({
+              launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
+            }),
+            instances: [{ browser: 'chromium' }],
+            commands: {
+              // Corpus files reach the browser through the test server, base64 over the wire.
+              readVector: async (_ctx, relative: string) =>
+                (await readFile(resolveVector(relative))).toString('base64'),
+            },
+          },
+        },
+      },
+    ],
+  },
+});
