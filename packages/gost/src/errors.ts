@@ -25,3 +25,44 @@ export class EdsError extends Error {
     this.name = new.target.name;
   }
 }
+
+/**
+ * A key is malformed: wrong length, a private scalar of 0 or not below the group order, a public
+ * point off the curve, at infinity or outside the prime-order subgroup.
+ * Codes: `ERR_INVALID_PRIVATE_KEY`, `ERR_INVALID_PUBLIC_KEY`.
+ *
+ * @example
+ * ```ts
+ * try { verify(sig, digest, publicKey, curve); } catch (e) {
+ *   if (e instanceof InvalidKeyError) console.log(e.code);
+ * }
+ * ```
+ */
+export class InvalidKeyError extends EdsError {
+  declare readonly code: 'ERR_INVALID_PRIVATE_KEY' | 'ERR_INVALID_PUBLIC_KEY';
+  constructor(
+    code: 'ERR_INVALID_PRIVATE_KEY' | 'ERR_INVALID_PUBLIC_KEY',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+  }
+}
+
+/**
+ * A parameter set (curve) named by OID or name is not known. `id` is what was asked for.
+ * Code: `ERR_UNKNOWN_PARAMETER_SET`.
+ *
+ * @example
+ * ```ts
+ * getCurve('1.2.3'); // throws UnknownParameterSetError { id: '1.2.3' }
+ * ```
+ */
+export class UnknownParameterSetError extends EdsError {
+  declare readonly code: 'ERR_UNKNOWN_PARAMETER_SET';
+  readonly id: string;
+  constructor(id: string) {
+    super('ERR_UNKNOWN_PARAMETER_SET', `unknown GOST parameter set ${JSON.stringify(id)}`);
+    this.id = id;
+  }
+}
