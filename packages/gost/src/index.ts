@@ -1,4 +1,7 @@
 // @eds/gost: GOST primitives. Curated re-exports, no side effects; import subpaths
 // (`@eds/gost/streebog`) to load only what you use.
+export * from './curves';
 export * from './errors';
+export * from './gost3410';
+export * from './kdf';
 export * from './streebog';
