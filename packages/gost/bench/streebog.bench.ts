@@ -1,45 +1,10 @@
 // Streebog-256 and -512 (GOST R 34.11-2012, RFC 6986) of 1 MiB: ours, the pure-JS crypto-gost-js, and OpenSSL's gost engine.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import { promisify } from 'node:util';
-import { compileFunction } from 'node:vm';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { defineBench } from '../../../tooling/bench/src/index.ts';
 import { streebog256, streebog512 } from '../src/streebog';
-
-/** The part of @wavesenterprise/crypto-gost-js used here (the package ships no types). */
-interface GostPeer {
-  GostEngine: {
-    getGostDigest(algorithm: { name: 'GOST R 34.11'; version: 2012; length: 256 | 512 }): {
-      digest(data: Uint8Array): ArrayBuffer;
-    };
-  };
-}
-
-/**
- * Loads the peer's CommonJS bundle (the file `require` would load) without going through tsx,
- * which runs the benchmarks. tsx scans a required file with es-module-lexer, a WebAssembly
- * module; on the peer's 1 MB bundle its memory grows, which detaches an ArrayBuffer, and on
- * Node 20 a single detach makes V8 check for detachment on every typed-array access in the
- * process from then on. That slowed every subject, the peer (18 -> 14 MB/s) as much as ours
- * (61 -> 36 MB/s): an artifact of the tool, not something a plain `require` does.
- */
-function loadPeer(): GostPeer {
-  const require = createRequire(import.meta.url);
-  const file = require.resolve('@wavesenterprise/crypto-gost-js');
-  const module = { exports: {} };
-  const params = ['exports', 'require', 'module', '__filename', '__dirname'];
-  compileFunction(readFileSync(file, 'utf8'), params, { filename: file })(
-    module.exports,
-    require,
-    module,
-    file,
-    dirname(file),
-  );
-  return module.exports as GostPeer;
-}
+import { loadPeer } from './_peer';
 
 const peer = loadPeer();
 const size = 1 << 20;
