@@ -1,4 +1,5 @@
 // `eds digest`: streaming Streebog digests (GOST R 34.11-2012) of files, printed like sha256sum.
+import { hexEncode } from '@eds/core/encoding';
 import { streebog256, streebog512 } from '@eds/gost/streebog';
 
 /** Digest algorithms the CLI offers. */
@@ -29,5 +30,5 @@ export async function digestStream(
 
 /** One output line in the `sha256sum` format: hex, two spaces, the file name. */
 export function formatDigestLine(digest: Uint8Array, file: string): string {
-  return `${Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')}  ${file}`;
+  return `${hexEncode(digest)}  ${file}`;
 }
