@@ -196,15 +196,17 @@ function createEngine(curve: GostCurve): Engine {
     return table;
   }
 
-  /** Signed base-256 digits of k, least significant first, each in [-127, 128]. */
-  function digits(k: bigint, count: number): number[] {
+  /** Signed base-2^w digits of k, least significant first, each in [1 - 2^(w-1), 2^(w-1)]. */
+  function digits(k: bigint, count: number, w: number): number[] {
     const out: number[] = new Array(count);
+    const mask = BigInt((1 << w) - 1);
+    const shift = BigInt(w);
     let carry = 0;
     for (let i = 0; i < count; i++) {
-      let d = Number(k & 0xffn) + carry;
-      k >>= 8n;
-      carry = d > HALF ? 1 : 0;
-      d -= carry << W;
+      let d = Number(k & mask) + carry;
+      k >>= shift;
+      carry = d > 1 << (w - 1) ? 1 : 0;
+      d -= carry << w;
       out[i] = d;
     }
     return out;
@@ -218,7 +220,7 @@ function createEngine(curve: GostCurve): Engine {
 
   function mulBase(k: bigint): Affine {
     const t = getTable();
-    const ds = digits(k, t.length);
+    const ds = digits(k, t.length, W);
     let acc = INF;
     let dummy: Jac = INF;
     for (let i = 0; i < t.length; i++) {
@@ -249,15 +251,7 @@ function createEngine(curve: GostCurve): Engine {
     for (let i = 1; i < 8; i++) multiples.push(i === 1 ? dbl(Pj) : add(multiples[i - 1] as Jac, Pj));
     const tbl = normalizeAll(multiples);
     const count = Math.ceil(curve.bits / 4) + 1;
-    const ds: number[] = new Array(count);
-    let carry = 0;
-    for (let i = 0; i < count; i++) {
-      let d = Number(k & 0xfn) + carry;
-      k >>= 4n;
-      carry = d > 8 ? 1 : 0;
-      d -= carry << 4;
-      ds[i] = d;
-    }
+    const ds = digits(k, count, 4);
     let acc = INF;
     let dummy: Jac = INF;
     for (let i = count - 1; i >= 0; i--) {
@@ -307,7 +301,7 @@ function createEngine(curve: GostCurve): Engine {
     let acc = mulUnsafe([Q[0], Q[1], 1n], u2);
     if (u1 !== 0n) {
       const t = getTable();
-      const ds = digits(u1, t.length);
+      const ds = digits(u1, t.length, W);
       for (let i = 0; i < t.length; i++) {
         const d = ds[i] as number;
         if (d !== 0) acc = addDigit(acc, t[i] as Affine[], d);
