@@ -66,3 +66,39 @@ export class UnknownParameterSetError extends EdsError {
     this.id = id;
   }
 }
+
+/**
+ * A key, IV or input of a symmetric primitive has a length it cannot take: a Kuznyechik key that
+ * is not 32 bytes, an IV of the wrong size for a mode, ECB or CBC data that is not whole blocks.
+ * Codes: `ERR_INVALID_KEY_LENGTH`, `ERR_INVALID_IV_LENGTH`, `ERR_INVALID_DATA_LENGTH`.
+ *
+ * @example
+ * ```ts
+ * kuznyechik(new Uint8Array(16)); // throws InvalidLengthError { code: 'ERR_INVALID_KEY_LENGTH' }
+ * ```
+ */
+export class InvalidLengthError extends EdsError {
+  declare readonly code: 'ERR_INVALID_KEY_LENGTH' | 'ERR_INVALID_IV_LENGTH' | 'ERR_INVALID_DATA_LENGTH';
+  constructor(code: 'ERR_INVALID_KEY_LENGTH' | 'ERR_INVALID_IV_LENGTH' | 'ERR_INVALID_DATA_LENGTH', message: string) {
+    super(code, message);
+  }
+}
+
+/**
+ * Decryption or unwrapping found the data altered or the key wrong: a MAC (OMAC, IMIT, the MAC
+ * of a key wrap) does not match, or the padding is malformed. No plaintext is returned.
+ * Codes: `ERR_MAC_MISMATCH`, `ERR_BAD_PADDING`.
+ *
+ * @example
+ * ```ts
+ * try { unwrap(kek, wrapped); } catch (e) {
+ *   if (e instanceof IntegrityError) console.log('corrupt or wrong key');
+ * }
+ * ```
+ */
+export class IntegrityError extends EdsError {
+  declare readonly code: 'ERR_MAC_MISMATCH' | 'ERR_BAD_PADDING';
+  constructor(code: 'ERR_MAC_MISMATCH' | 'ERR_BAD_PADDING', message: string) {
+    super(code, message);
+  }
+}
