@@ -5,13 +5,20 @@
 import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
-/** Subpath -> source modules (by file name in dist) that its bundle must not contain. */
+/** Subpath -> source modules (by file name in src/) that its bundle must not contain. */
 const CIPHERS = ['kuznyechik', 'magma', 'gost28147', 'gost341194', 'modes', 'legacy'];
+const SIGNATURES = ['curves', 'gost3410', 'kdf', '_ec'];
+const except = (list, ...keep) => list.filter((name) => !keep.includes(name));
 const RULES = {
-  '@eds/gost/streebog': [...CIPHERS, 'curves', 'gost3410', 'kdf', '_ec'],
+  '@eds/gost/streebog': [...CIPHERS, ...SIGNATURES],
   '@eds/gost/gost3410': CIPHERS,
   '@eds/gost/kdf': CIPHERS,
   '@eds/gost/curves': [...CIPHERS, 'streebog'],
+  '@eds/gost/kuznyechik': [...except(CIPHERS, 'kuznyechik'), ...SIGNATURES, 'streebog'],
+  '@eds/gost/magma': [...except(CIPHERS, 'magma'), ...SIGNATURES, 'streebog'],
+  '@eds/gost/modes': [...except(CIPHERS, 'modes'), ...SIGNATURES, 'streebog'],
+  '@eds/gost/gost28147': [...except(CIPHERS, 'gost28147'), ...SIGNATURES, 'streebog'],
+  '@eds/gost/gost341194': [...except(CIPHERS, 'gost341194', 'gost28147'), ...SIGNATURES, 'streebog'],
 };
 
 let failed = false;
