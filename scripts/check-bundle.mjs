@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 /** Subpath -> source modules (by file name in src/) that its bundle must not contain. */
-const CIPHERS = ['kuznyechik', 'magma', 'gost28147', 'gost341194', 'modes', 'legacy'];
+const CIPHERS = ['kuznyechik', 'magma', 'gost28147', 'gost341194', 'modes', 'keywrap', 'legacy'];
 const SIGNATURES = ['curves', 'gost3410', 'kdf', '_ec'];
 const except = (list, ...keep) => list.filter((name) => !keep.includes(name));
 const RULES = {
@@ -19,6 +19,7 @@ const RULES = {
   '@eds/gost/modes': [...except(CIPHERS, 'modes'), ...SIGNATURES, 'streebog'],
   '@eds/gost/gost28147': [...except(CIPHERS, 'gost28147'), ...SIGNATURES, 'streebog'],
   '@eds/gost/gost341194': [...except(CIPHERS, 'gost341194', 'gost28147'), ...SIGNATURES, 'streebog'],
+  '@eds/gost/keywrap': ['gost341194', 'legacy', ...SIGNATURES, 'streebog'],
 };
 
 let failed = false;

@@ -6,6 +6,7 @@ export * from './gost3410';
 export * from './gost28147';
 export * from './gost341194';
 export * from './kdf';
+export * from './keywrap';
 export * from './kuznyechik';
 export * from './legacy';
 export * from './magma';
