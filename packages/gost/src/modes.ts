@@ -788,7 +788,9 @@ export function createMac(cipher: BlockCipher, length?: number): MacStream {
  * OMAC-ACPKM, R 1323565.1.017-2018 (RFC 8645 §6.3.6, "OMAC-ACPKM-Master"): the MAC of 34.13
  * §5.6 whose key K^i and subkey K^i_1 change after every section of N bytes; they are read in
  * turn from ACPKM-Master(T*, K) = CTR-ACPKM with section T* and IV 1^{n/2} over zeros (§6.3.1).
- * OIDs 1.2.643.7.1.1.5.1.2 (Magma), .5.2.2 (Kuznyechik); OpenSSL: MAC `kuznyechik-ctr-acpkm-omac`.
+ * OpenSSL's provider MAC `kuznyechik-ctr-acpkm-omac`. Note: CMS content encryption under the
+ * OIDs 1.2.643.7.1.1.5.1.2 / .5.2.2 (CTR-ACPKM-OMAC, R 1323565.1.024-2019) computes the plain
+ * {@link mac} with a KDF_TREE-derived key, not this function (see test/tc26-cms.test.ts).
  *
  * @throws {TypeError} if `key` or `data` is not a Uint8Array.
  * @throws {InvalidLengthError} `ERR_INVALID_KEY_LENGTH` if `key` is not 32 bytes.

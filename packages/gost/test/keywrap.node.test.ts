@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { gost28147CfbDecrypt } from '@eds/gost/gost28147';
 import { vko2012_256 } from '@eds/gost/kdf';
 import { type Kexp15Cipher, kexp15, kimp15, unwrapCryptoPro, wrapCryptoPro } from '@eds/gost/keywrap';
+import { at } from '@eds/test-support/der';
 import { openssl } from '@eds/test-support/openssl';
 import { withTempDir } from '@eds/test-support/temp';
 import { bytesToHex, concatBytes, randomBytes } from '@noble/hashes/utils.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeOid, field, gostPublicKey, walk } from './_der';
 
 const hex = bytesToHex;
 const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
@@ -74,17 +74,17 @@ describe('KExp15 against openssl enc -d -kuznyechik-kexp15 / -magma-kexp15', () 
  */
 function parseKeyTransport(der: Uint8Array, size: number) {
   const ktri = [1, 0, 1, 0];
-  expect(walk(der, ...ktri).tag).toBe(0x30);
-  const transport = field(der, ...ktri, 3);
+  expect(at(der, ...ktri).tagNumber).toBe(16);
+  const transport = at(der, ...ktri, 3).value;
   return {
-    encryptedKey: field(transport, 0, 0),
-    macKey: field(transport, 0, 1),
-    keyParamSet: decodeOid(field(transport, 1, 0)),
-    ephemeralPublicKey: gostPublicKey(field(transport, 1, 1, 1), 2 * size),
-    ukm: field(transport, 1, 2),
-    contentIv: field(der, 1, 0, 2, 1, 1, 0),
-    contentParamSet: decodeOid(field(der, 1, 0, 2, 1, 1, 1)),
-    encryptedContent: field(der, 1, 0, 2, 2),
+    encryptedKey: at(transport, 0, 0).value,
+    macKey: at(transport, 0, 1).value,
+    keyParamSet: at(transport, 1, 0).oid(),
+    ephemeralPublicKey: at(transport, 1, 1, 1).value.subarray(-(2 * size)),
+    ukm: at(transport, 1, 2).value,
+    contentIv: at(der, 1, 0, 2, 1, 1, 0).value,
+    contentParamSet: at(der, 1, 0, 2, 1, 1, 1).oid(),
+    encryptedContent: at(der, 1, 0, 2, 2).value,
   };
 }
 

@@ -20,12 +20,12 @@ import {
 import { kuznyechik } from '@eds/gost/kuznyechik';
 import { magma } from '@eds/gost/magma';
 import { ctr, mac } from '@eds/gost/modes';
+import { at as node } from '@eds/test-support/der';
 import { NOT_BYTES } from '@eds/test-support/inputs';
 import { readVector } from '@eds/test-support/vectors';
 import { bytesToHex, concatBytes, hexToBytes } from '@noble/hashes/utils.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeOid, field, gostPublicKey } from './_der';
 
 const hex = bytesToHex;
 const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
@@ -310,9 +310,9 @@ const TK26 = {
 /** EncryptedContentInfo { type, { GOST 28147-89, { iv, paramSet } }, [0] content } of an EnvelopedData. */
 function content(der: Uint8Array, at: number) {
   return {
-    iv: field(der, 1, 0, at, 1, 1, 0),
-    sbox: decodeOid(field(der, 1, 0, at, 1, 1, 1)),
-    ciphertext: field(der, 1, 0, at, 2),
+    iv: node(der, 1, 0, at, 1, 1, 0).value,
+    sbox: node(der, 1, 0, at, 1, 1, 1).oid(),
+    ciphertext: node(der, 1, 0, at, 2).value,
   };
 }
 
@@ -322,13 +322,13 @@ describe('RFC 4357 §6 key wraps: the TK26CMS (2014) EnvelopedData examples', ()
     const der = await readVector(`gost/tk26cms-2014/TestEnvelopedKTRI_${bits}.der`);
     // ContentInfo { [0] EnvelopedData { version, { KTRI { version, rid, alg, encryptedKey } }, eci } };
     // encryptedKey = GostR3410-KeyTransport { { encryptedKey, macKey }, [0] { paramSet, [0] SPKI, ukm } }.
-    const transport = field(der, 1, 0, 1, 0, 3);
-    const ukm = field(transport, 1, 2);
-    const sbox = decodeOid(field(transport, 1, 0));
+    const transport = node(der, 1, 0, 1, 0, 3).value;
+    const ukm = node(transport, 1, 2).value;
+    const sbox = node(transport, 1, 0).oid();
     expect(sbox).toBe('1.2.643.7.1.2.5.1.1');
-    const ephemeral = gostPublicKey(field(transport, 1, 1, 1), bits / 4);
+    const ephemeral = node(transport, 1, 1, 1).value.subarray(-(bits / 4));
     const kek = vko2012_256(hexToBytes(v.key).reverse(), ephemeral, ukm, v.curve);
-    const wrapped = concatBytes(ukm, field(transport, 0, 0), field(transport, 0, 1));
+    const wrapped = concatBytes(ukm, node(transport, 0, 0).value, node(transport, 0, 1).value);
     const cek = unwrapCryptoPro(kek, wrapped, sbox);
     const c = content(der, 2);
     expect(new TextDecoder().decode(gost28147CfbDecrypt(cek, c.iv, c.ciphertext, { sbox: c.sbox }))).toBe(v.ktri);
@@ -342,15 +342,15 @@ describe('RFC 4357 §6 key wraps: the TK26CMS (2014) EnvelopedData examples', ()
     // KARI { version, [0] { [1] originatorKey { alg, BIT STRING } }, [1] ukm, alg, { { rid, encryptedKey } } };
     // encryptedKey = Gost28147-89-EncryptedKey { encryptedKey, macKey }.
     const kari = [1, 0, 1, 0];
-    const originator = gostPublicKey(field(der, ...kari, 1, 0, 1), bits / 4);
-    const ukm = field(der, ...kari, 2, 0);
+    const originator = node(der, ...kari, 1, 0, 1).value.subarray(-(bits / 4));
+    const ukm = node(der, ...kari, 2, 0).value;
     // keyEncryptionAlgorithm { agreement, { id-Gost28147-89-None-KeyWrap, { paramSet } } }.
-    expect(decodeOid(field(der, ...kari, 3, 1, 0))).toBe(OID_GOST28147_89_NONE_KEYWRAP);
-    const sbox = decodeOid(field(der, ...kari, 3, 1, 1, 0));
+    expect(node(der, ...kari, 3, 1, 0).oid()).toBe(OID_GOST28147_89_NONE_KEYWRAP);
+    const sbox = node(der, ...kari, 3, 1, 1, 0).oid();
     expect(sbox).toBe('1.2.643.7.1.2.5.1.1');
-    const encrypted = field(der, ...kari, 4, 0, 1);
+    const encrypted = node(der, ...kari, 4, 0, 1).value;
     const kek = vko2012_256(hexToBytes(v.key).reverse(), originator, ukm, v.curve);
-    const wrapped = concatBytes(ukm, field(encrypted, 0), field(encrypted, 1));
+    const wrapped = concatBytes(ukm, node(encrypted, 0).value, node(encrypted, 1).value);
     const cek = unwrapGost28147(kek, wrapped, sbox);
     const c = content(der, 2);
     expect(new TextDecoder().decode(gost28147CfbDecrypt(cek, c.iv, c.ciphertext, { sbox: c.sbox }))).toBe(v.kari);
