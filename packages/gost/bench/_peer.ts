@@ -13,6 +13,12 @@ export interface PeerSigner {
   generateKey(): { privateKey: ArrayBuffer; publicKey: ArrayBuffer };
 }
 
+/** One GostCipher instance (src/engine/gostCipher.js). */
+export interface PeerCipher {
+  /** `iv` must be a Uint8Array of a whole block: an ArrayBuffer is silently read as zeros. */
+  encrypt(key: ArrayBuffer, data: Uint8Array, iv: Uint8Array): ArrayBuffer;
+}
+
 /** The part of the peer used here (the package ships no types). */
 export interface GostPeer {
   GostEngine: {
@@ -27,6 +33,13 @@ export interface GostPeer {
       procreator: 'CP';
       ukm?: ArrayBuffer;
     }): PeerSigner;
+    getGostCipher(algorithm: {
+      name: 'GOST R 34.12';
+      version: 2015;
+      length: 64 | 128;
+      mode: 'ES';
+      block: 'CTR';
+    }): PeerCipher;
   };
 }
 

@@ -1,49 +1,16 @@
 // Kuznyechik-CTR and Magma-CTR (GOST R 34.13-2015 §5.2) of 1 MiB: ours, the pure-JS crypto-gost-js, and OpenSSL's gost provider.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { defineBench } from '../../../tooling/bench/src/index.ts';
 import { kuznyechik } from '../src/kuznyechik';
 import { magma } from '../src/magma';
 import { ctr } from '../src/modes';
+import { opensslSpeed } from './_openssl';
 import { loadPeer } from './_peer';
 
-/** The peer's GostCipher in the mode used here (src/engine/gostCipher.js; the package ships no types). */
-interface PeerCipher {
-  /** `iv` must be a Uint8Array of a whole block: an ArrayBuffer is silently read as zeros. */
-  encrypt(key: ArrayBuffer, data: Uint8Array, iv: Uint8Array): ArrayBuffer;
-}
-
-const peer = loadPeer() as unknown as {
-  GostEngine: {
-    getGostCipher(algorithm: {
-      name: 'GOST R 34.12';
-      version: 2015;
-      length: 64 | 128;
-      mode: 'ES';
-      block: 'CTR';
-    }): PeerCipher;
-  };
-};
+const peer = loadPeer();
 const size = 1 << 20;
 const data = new Uint8Array(size).map((_, i) => (i * 7919) & 255);
 const key = new Uint8Array(32).map((_, i) => (i * 37 + 11) & 255);
-
-/**
- * OpenSSL's throughput for one cipher, measured by `openssl speed` on 16 KiB buffers and
- * converted to 1 MiB operations per second, as streebog.bench.ts does. The gost provider of the
- * Debian package libengine-gost-openssl is loaded on the command line.
- */
-async function opensslSpeed(algorithm: 'kuznyechik-ctr' | 'magma-ctr'): Promise<number> {
-  const env = { ...process.env };
-  delete env.OPENSSL_CONF;
-  const args = ['speed', '-provider', 'gostprov', '-provider', 'default', '-evp', algorithm];
-  const { stdout } = await promisify(execFile)('openssl', [...args, '-bytes', '16384', '-seconds', '1'], { env });
-  // The result line reads "kuznyechik-ctr    63848.45k": thousands of bytes per second.
-  const match = new RegExp(`^${algorithm}\\s+([\\d.]+)k\\s*$`, 'm').exec(stdout);
-  if (!match?.[1]) throw new Error(`openssl speed printed no result for ${algorithm}:\n${stdout}`);
-  return (Number(match[1]) * 1000) / size;
-}
 
 function spec(name: 'Kuznyechik' | 'Magma') {
   const n = name === 'Kuznyechik' ? 16 : 8;
@@ -75,7 +42,7 @@ function spec(name: 'Kuznyechik' | 'Magma') {
       if (got !== expected) throw new Error(`crypto-gost-js disagrees on ${name}-CTR: ${got} != ${expected}`);
     },
     external: {
-      openssl: () => opensslSpeed(name === 'Kuznyechik' ? 'kuznyechik-ctr' : 'magma-ctr'),
+      openssl: () => opensslSpeed(name === 'Kuznyechik' ? 'kuznyechik-ctr' : 'magma-ctr', size),
     },
   });
 }
