@@ -666,12 +666,7 @@ export function gost28147CfbEncrypt(
   data: Uint8Array,
   options: Gost28147ModeOptions = {},
 ): Uint8Array {
-  const cfb = new Gost28147Cfb(key, iv, { ...options, decrypt: false });
-  try {
-    return cfb.update(data);
-  } finally {
-    cfb.destroy();
-  }
+  return once(new Gost28147Cfb(key, iv, { ...options, decrypt: false }), data);
 }
 
 /**
@@ -695,12 +690,7 @@ export function gost28147CfbDecrypt(
   data: Uint8Array,
   options: Gost28147ModeOptions = {},
 ): Uint8Array {
-  const cfb = new Gost28147Cfb(key, iv, { ...options, decrypt: true });
-  try {
-    return cfb.update(data);
-  } finally {
-    cfb.destroy();
-  }
+  return once(new Gost28147Cfb(key, iv, { ...options, decrypt: true }), data);
 }
 
 /**
@@ -724,11 +714,15 @@ export function gost28147Cnt(
   data: Uint8Array,
   options: Gost28147ModeOptions = {},
 ): Uint8Array {
-  const cnt = new Gost28147Cnt(key, iv, options);
+  return once(new Gost28147Cnt(key, iv, options), data);
+}
+
+/** Runs a whole message through a fresh mode object and wipes it. */
+function once(mode: Gost28147Cfb | Gost28147Cnt, data: Uint8Array): Uint8Array {
   try {
-    return cnt.update(data);
+    return mode.update(data);
   } finally {
-    cnt.destroy();
+    mode.destroy();
   }
 }
 
