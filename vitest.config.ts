@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
-import { resolveVector } from './tooling/test-support/src/vectors-path.ts';
+import { resolveFixture, resolveVector } from './tooling/test-support/src/vectors-path.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const workspace = ['gost', 'core', 'verify', 'pkcs11'].join('|');
@@ -67,6 +67,7 @@ export default defineConfig({
               // Corpus files reach the browser through the test server, base64 over the wire.
               readVector: async (_ctx, relative: string) =>
                 (await readFile(resolveVector(relative))).toString('base64'),
+              readFixture: async (_ctx, relative: string) => (await readFile(resolveFixture(relative))).toString('base64'),
             },
           },
         },

@@ -25,3 +25,17 @@ export function resolveVector(relative: string): string {
   if (!existsSync(path)) throw new Error(`test vector not found: ${path}`);
   return path;
 }
+
+/**
+ * Absolute path of a fixture a package owns (`packages/<name>/test/vectors/...`), given from the
+ * repository root, e.g. `packages/core/test/vectors/rfc9215/cert-256.pem`.
+ */
+export function resolveFixture(relative: string): string {
+  const clean = normalize(relative).replace(/\\/g, '/');
+  if (!/^packages\/[a-z0-9-]+\/test\/vectors\//.test(clean) || clean.includes('..')) {
+    throw new Error(`fixture path must be under packages/<name>/test/vectors/: ${relative}`);
+  }
+  const path = fileURLToPath(new URL(`../../../${clean}`, import.meta.url));
+  if (!existsSync(path)) throw new Error(`fixture not found: ${path}`);
+  return path;
+}
