@@ -163,7 +163,8 @@ export class Der {
   /** A small INTEGER or ENUMERATED (safe-integer range) as a number. */
   smallInt(tag: number = TAG.INTEGER): number {
     const n = tag === TAG.INTEGER ? this.integer() : this.expect(tag).checkedInteger();
-    if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < BigInt(Number.MIN_SAFE_INTEGER)) throw this.error('integer too large');
+    if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < BigInt(Number.MIN_SAFE_INTEGER))
+      throw this.error('integer too large');
     return Number(n);
   }
 
@@ -222,7 +223,8 @@ export class Der {
     const unusedBits = v[0];
     if (unusedBits === undefined) throw this.error('BIT STRING without its first octet');
     const bytes = v.subarray(1);
-    if (unusedBits > 7 || (bytes.length === 0 && unusedBits !== 0)) throw this.error(`bad unused-bit count ${unusedBits}`);
+    if (unusedBits > 7 || (bytes.length === 0 && unusedBits !== 0))
+      throw this.error(`bad unused-bit count ${unusedBits}`);
     if (unusedBits && ((bytes[bytes.length - 1] as number) & ((1 << unusedBits) - 1)) !== 0) {
       throw this.error('non-zero padding bits in BIT STRING');
     }
@@ -503,7 +505,8 @@ function twosComplement(n: bigint): Uint8Array {
 
 function utf16(s: string, width: 2 | 4): Uint8Array {
   const cps = width === 2 ? Array.from(s, (c) => c.charCodeAt(0)) : Array.from(s, (c) => c.codePointAt(0) as number);
-  if (width === 2 && [...s].length !== s.length) throw new RangeError('BMPString cannot hold characters outside the BMP');
+  if (width === 2 && [...s].length !== s.length)
+    throw new RangeError('BMPString cannot hold characters outside the BMP');
   const out = new Uint8Array(cps.length * width);
   cps.forEach((cp, i) => {
     for (let j = 0; j < width; j++) out[i * width + j] = (cp >>> (8 * (width - 1 - j))) & 0xff;
@@ -554,13 +557,17 @@ export const der = {
     let i = 0;
     while (i < bytes.length - 1 && bytes[i] === 0) i++;
     const m = bytes.subarray(i);
-    return tlv(TAG.INTEGER, m.length && (m[0] as number) >= 0x80 ? concat([new Uint8Array(1), m]) : m.length ? m : new Uint8Array(1));
+    return tlv(
+      TAG.INTEGER,
+      m.length && (m[0] as number) >= 0x80 ? concat([new Uint8Array(1), m]) : m.length ? m : new Uint8Array(1),
+    );
   },
   /** ENUMERATED. */
   enumerated: (n: number): Uint8Array => tlv(TAG.ENUMERATED, twosComplement(BigInt(n))),
   /** OBJECT IDENTIFIER from dotted text. */
   oid: (text: string): Uint8Array => {
-    if (!/^[0-2]\.(0|[1-9]\d*)(\.(0|[1-9]\d*))*$/.test(text)) throw new RangeError(`invalid OID ${JSON.stringify(text)}`);
+    if (!/^[0-2]\.(0|[1-9]\d*)(\.(0|[1-9]\d*))*$/.test(text))
+      throw new RangeError(`invalid OID ${JSON.stringify(text)}`);
     const arcs = text.split('.').map(BigInt);
     const [a, b] = arcs as [bigint, bigint];
     if (a < 2n && b > 39n) throw new RangeError(`invalid OID ${text}`);
@@ -575,7 +582,8 @@ export const der = {
   octets: (bytes: Uint8Array): Uint8Array => tlv(TAG.OCTET_STRING, bytes),
   /** BIT STRING of whole octets, or with `unusedBits` trailing bits unused (and zeroed). */
   bits: (bytes: Uint8Array, unusedBits = 0): Uint8Array => {
-    if (unusedBits < 0 || unusedBits > 7 || (bytes.length === 0 && unusedBits)) throw new RangeError('bad unused-bit count');
+    if (unusedBits < 0 || unusedBits > 7 || (bytes.length === 0 && unusedBits))
+      throw new RangeError('bad unused-bit count');
     const body = concat([Uint8Array.of(unusedBits), bytes]);
     if (bytes.length) body[body.length - 1] = (body[body.length - 1] as number) & (0xff << unusedBits);
     return tlv(TAG.BIT_STRING, body);
@@ -592,9 +600,10 @@ export const der = {
   bool: (v: boolean): Uint8Array => tlv(TAG.BOOLEAN, Uint8Array.of(v ? 0xff : 0)),
   null: (): Uint8Array => Uint8Array.of(TAG.NULL, 0),
   utf8: (s: string): Uint8Array => tlv(TAG.UTF8_STRING, new TextEncoder().encode(s)),
-  printable: (s: string): Uint8Array => tlv(TAG.PRINTABLE_STRING, ascii(s, /^[A-Za-z0-9 '()+,\-./:=?]*$/, 'PrintableString')),
+  printable: (s: string): Uint8Array =>
+    tlv(TAG.PRINTABLE_STRING, ascii(s, /^[A-Za-z0-9 '()+,\-./:=?]*$/, 'PrintableString')),
   numeric: (s: string): Uint8Array => tlv(TAG.NUMERIC_STRING, ascii(s, /^[0-9 ]*$/, 'NumericString')),
-  ia5: (s: string): Uint8Array => tlv(TAG.IA5_STRING, ascii(s, /^[\x00-\x7f]*$/, 'IA5String')),
+  ia5: (s: string): Uint8Array => tlv(TAG.IA5_STRING, ascii(s, /^[\p{ASCII}]*$/u, 'IA5String')),
   bmp: (s: string): Uint8Array => tlv(TAG.BMP_STRING, utf16(s, 2)),
   /** UTCTime, YYMMDDHHMMSSZ (years 1950-2049). */
   utcTime: (d: Date): Uint8Array => {

@@ -243,8 +243,8 @@ export function detectEncoding(input: Uint8Array | string): Encoding {
     if (looksLikeDer(input)) return 'der';
     input = latin1(input.subarray(0, Math.min(input.length, 4096)), input.length <= 4096);
   }
-  const head = input.trimStart();
-  if (head.startsWith('-----BEGIN ')) return 'pem';
+  // PEM may follow other text (comments, `openssl x509 -text` output), as RFC 7468 §5.2 allows.
+  if (/-----BEGIN [\x21-\x7e]/.test(input)) return 'pem';
   return /^[A-Za-z0-9+/=\s]+$/.test(input) && /[A-Za-z0-9+/]/.test(input) ? 'base64' : 'unknown';
 }
 
