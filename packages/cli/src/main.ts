@@ -2,28 +2,25 @@
 // failed (for example an unreadable file), 2 wrong usage.
 import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { EdsError } from '@eds/core/errors';
+import { type CliIo, UsageError } from './_cli';
 import { runDemo } from './demo';
 import { DIGESTS, digestStream, formatDigestLine, isDigestName } from './digest';
+import { KEYGEN_USAGE, keygenCommand } from './keygen';
 
-/** Where the CLI writes; injected so tests and embedders can capture output. */
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  stdin: AsyncIterable<Uint8Array>;
-}
+export type { CliIo } from './_cli';
 
 const USAGE = `Usage: eds <command> [options]
 
 Commands:
   digest [--alg streebog256|streebog512] <file...>   print GOST R 34.11-2012 digests ("-" reads stdin)
   demo                                                run the end-to-end demonstration
+${KEYGEN_USAGE}
 
 Options:
   -h, --help       show this help
   -v, --version    show the version
 `;
-
-class UsageError extends Error {}
 
 /**
  * Runs the CLI with `argv` (without the node and script paths) and returns the exit code.
@@ -41,6 +38,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         return await digestCommand(rest, io);
       case 'demo':
         return await runDemo(io);
+      case 'keygen':
+        return await keygenCommand(rest, io);
       case '-v':
       case '--version':
         io.stdout(`${VERSION}\n`);
@@ -58,12 +57,21 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       io.stderr(`eds: ${(error as Error).message}\n\n${USAGE}`);
       return 2;
     }
+    // Typed SDK errors and file-system errors are the user's to fix: one line, exit 1.
+    if (error instanceof EdsError || isSystemError(error)) {
+      io.stderr(`eds: ${(error as Error).message}\n`);
+      return 1;
+    }
     throw error;
   }
 }
 
 declare const __EDS_VERSION__: string | undefined;
 const VERSION = typeof __EDS_VERSION__ === 'string' ? __EDS_VERSION__ : '0.0.0-dev';
+
+function isSystemError(error: unknown): boolean {
+  return error instanceof Error && 'syscall' in error && typeof (error as { code?: unknown }).code === 'string';
+}
 
 function isParseArgsError(error: unknown): boolean {
   return error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS');

@@ -4,25 +4,12 @@ import { join } from 'node:path';
 import { opensslText } from '@eds/test-support/openssl';
 import { withTempDir } from '@eds/test-support/temp';
 import { describe, expect, it } from 'vitest';
-import { run } from '../src/main';
+import { eds } from './_eds';
 
 function randomBytes(size: number): Uint8Array {
   const out = new Uint8Array(size);
   for (let at = 0; at < size; at += 65536) crypto.getRandomValues(out.subarray(at, at + 65536));
   return out;
-}
-
-async function eds(argv: string[], stdin: Uint8Array[] = []) {
-  let out = '';
-  let err = '';
-  const code = await run(argv, {
-    stdout: (t) => (out += t),
-    stderr: (t) => (err += t),
-    stdin: (async function* () {
-      yield* stdin;
-    })(),
-  });
-  return { code, out, err };
 }
 
 describe('eds digest', () => {
@@ -49,7 +36,7 @@ describe('eds digest', () => {
   });
 
   it('reads stdin for "-"', async () => {
-    const r = await eds(['digest', '-'], [new TextEncoder().encode('ab'), new TextEncoder().encode('c')]);
+    const r = await eds(['digest', '-'], { stdin: [new TextEncoder().encode('ab'), new TextEncoder().encode('c')] });
     expect(r.out).toBe('4e2919cf137ed41ec4fb6270c61826cc4fffb660341e0af3688cd0626d23b481  -\n');
   });
 
