@@ -1,0 +1,119 @@
+// Internal: GOST R 34.10-2012 (RFC 7091, OIDs and layouts RFC 9215 §3) and GOST R 34.10-2001 verify-only (RFC 5832, RFC 4491) signature descriptors; signatures s‖r big-endian.
+import { sign as gostSign, verify as gostVerify } from '@eds/gost/gost3410';
+import { verify2001 } from '@eds/gost/legacy';
+import { gostCurveOf, gostPrivateScalar, OID_GOST2001, OID_GOST2012_256, OID_GOST2012_512 } from './_key-material';
+import { der } from './asn1';
+import { gostr3411_94, gostr3411_2012_256, gostr3411_2012_512 } from './digests';
+import type { AlgorithmIdentifier, DigestAlgorithm, KeyType, PrivateKey, PublicKey, SignatureAlgorithm } from './types';
+
+/** What one GOST descriptor is. */
+interface GostSpec {
+  readonly name: string;
+  readonly keyType: KeyType;
+  /** Key types accepted for verification (2001 keys name the same curves as 2012-256 ones). */
+  readonly keyTypes: readonly KeyType[];
+  /** The signature OID (signWithDigest), written by identifier(). */
+  readonly oid: string;
+  /** The public-key OID, which CMS SignerInfos carry as signatureAlgorithm (gost.md §1.1). */
+  readonly keyOid: string;
+  readonly hash: DigestAlgorithm;
+  readonly bits: 256 | 512;
+  readonly signs: boolean;
+}
+
+const SPECS = {
+  gost2012_256: {
+    name: 'gost2012-256',
+    keyType: 'gost2012-256',
+    keyTypes: ['gost2012-256'],
+    oid: '1.2.643.7.1.1.3.2',
+    keyOid: OID_GOST2012_256,
+    hash: gostr3411_2012_256,
+    bits: 256,
+    signs: true,
+  },
+  gost2012_512: {
+    name: 'gost2012-512',
+    keyType: 'gost2012-512',
+    keyTypes: ['gost2012-512'],
+    oid: '1.2.643.7.1.1.3.3',
+    keyOid: OID_GOST2012_512,
+    hash: gostr3411_2012_512,
+    bits: 512,
+    signs: true,
+  },
+  gost2001: {
+    name: 'gost2001',
+    keyType: 'gost2001',
+    keyTypes: ['gost2001', 'gost2012-256'],
+    oid: '1.2.643.2.2.3',
+    keyOid: OID_GOST2001,
+    hash: gostr3411_94,
+    bits: 256,
+    signs: false,
+  },
+} as const satisfies Record<string, GostSpec>;
+
+function checkKey(s: GostSpec, key: PublicKey): void {
+  if (!s.keyTypes.includes(key?.type))
+    throw new TypeError(`${s.name} needs a ${s.keyTypes.join(' or ')} key, got ${key?.type}`);
+}
+
+function checkDigest(s: GostSpec, digest: Uint8Array): void {
+  if (!(digest instanceof Uint8Array) || digest.length !== s.hash.size)
+    throw new RangeError(`${s.name}: the digest must be ${s.hash.size} bytes`);
+}
+
+/** Verifies over a digest with @eds/gost; the curve comes from the key's parameter set. */
+function verifyDigest(s: GostSpec, key: PublicKey, digest: Uint8Array, sig: Uint8Array): boolean {
+  checkKey(s, key);
+  checkDigest(s, digest);
+  const curve = gostCurveOf(key);
+  if (curve.bits !== s.bits) throw new TypeError(`${s.name} needs a ${s.bits}-bit key, got a ${curve.bits}-bit one`);
+  return s.signs ? gostVerify(sig, digest, key.raw, curve) : verify2001(sig, digest, key.raw, curve);
+}
+
+function signDigest(s: GostSpec, key: PrivateKey, digest: Uint8Array): Uint8Array {
+  checkKey(s, key?.publicKey);
+  checkDigest(s, digest);
+  const curve = gostCurveOf(key);
+  if (curve.bits !== s.bits) throw new TypeError(`${s.name} needs a ${s.bits}-bit key, got a ${curve.bits}-bit one`);
+  return gostSign(digest, gostPrivateScalar(key), curve);
+}
+
+/**
+ * The signature OID with absent parameters (RFC 9215 §3.2; a NULL is tolerated), or the
+ * public-key OID with the CMS digestAlgorithm naming this hash or absent.
+ */
+function matches(s: GostSpec, ai: AlgorithmIdentifier, key?: PublicKey, digestOid?: string): boolean {
+  if (key && !s.keyTypes.includes(key.type)) return false;
+  const p = ai.params;
+  if (p !== undefined && !(p.length === 2 && p[0] === 0x05 && p[1] === 0x00)) return false;
+  if (ai.oid === s.oid) return true;
+  return ai.oid === s.keyOid && (digestOid === undefined || digestOid === s.hash.oid);
+}
+
+function gostAlgorithm(s: GostSpec): SignatureAlgorithm {
+  const identifier = der.seq(der.oid(s.oid));
+  const alg: SignatureAlgorithm = {
+    name: s.name,
+    keyType: s.keyType,
+    digest: s.hash,
+    identifier: () => identifier.slice(),
+    matches: (ai, key, digestOid) => matches(s, ai, key, digestOid),
+    verify: async (key, data, sig) => verifyDigest(s, key, s.hash.digest(data), sig),
+    verifyDigest: async (key, digest, sig) => verifyDigest(s, key, digest, sig),
+  };
+  if (s.signs) {
+    alg.sign = async (key, data) => signDigest(s, key, s.hash.digest(data));
+    alg.signDigest = async (key, digest) => signDigest(s, key, digest);
+  }
+  return Object.freeze(alg);
+}
+
+/** GOST R 34.10-2012 with 256-bit keys and Streebog-256. */
+export const gost2012_256: SignatureAlgorithm = /* @__PURE__ */ gostAlgorithm(SPECS.gost2012_256);
+/** GOST R 34.10-2012 with 512-bit keys and Streebog-512. */
+export const gost2012_512: SignatureAlgorithm = /* @__PURE__ */ gostAlgorithm(SPECS.gost2012_512);
+/** GOST R 34.10-2001 with GOST R 34.11-94 (CryptoPro parameters), verify only. */
+export const gost2001: SignatureAlgorithm = /* @__PURE__ */ gostAlgorithm(SPECS.gost2001);

@@ -1,0 +1,112 @@
+// Internal: the WebCrypto (W3C Web Cryptography API) side of the signature descriptors: which SubtleCrypto to use, imported-key caching, JWK helpers.
+import type { SignatureAlgorithm } from './types';
+
+/**
+ * Where a descriptor gets its SubtleCrypto, asked at each operation: the platform's by default;
+ * tests pass `() => undefined` to force the pure-JavaScript fallback.
+ */
+export type SubtleSource = () => SubtleCrypto | undefined;
+
+/** The platform's `crypto.subtle`, or undefined where the runtime has none (old runtimes, insecure contexts). */
+export const platformSubtle: SubtleSource = () => globalThis.crypto?.subtle;
+
+/** A descriptor that can be rebuilt on another SubtleCrypto source. @internal */
+export const REBUILD: unique symbol = Symbol('eds.rebuild');
+
+/** The shape of a descriptor that supports {@link withSubtle}. */
+export interface Rebuildable {
+  [REBUILD](source: SubtleSource): SignatureAlgorithm;
+}
+
+/**
+ * The same descriptor running on `subtle`: a SubtleCrypto, or undefined for the pure-JavaScript
+ * code (@noble/curves, the bigint RSA of `_rsa.ts`). For tests that run every vector through
+ * both paths; descriptors without a WebCrypto path come back unchanged.
+ *
+ * @example
+ * ```ts
+ * const fallback = withSubtle(ecdsaSha256, undefined);
+ * ```
+ */
+export function withSubtle(algorithm: SignatureAlgorithm, subtle: SubtleCrypto | undefined): SignatureAlgorithm {
+  const r = (algorithm as Partial<Rebuildable>)[REBUILD];
+  return typeof r === 'function' ? r(() => subtle) : algorithm;
+}
+
+// Imported keys, cached per SubtleCrypto and per key object (PublicKey/PrivateKey values are
+// immutable), under a string naming the import parameters. `undefined` records that the runtime
+// cannot import the key that way, so the fallback is used without asking again.
+const cache = new WeakMap<SubtleCrypto, WeakMap<object, Map<string, Promise<CryptoKey | undefined>>>>();
+
+/**
+ * Imports (once) a key for `usage`, or resolves to undefined when the runtime refuses it (an
+ * algorithm, curve or key size it does not support), so that the caller falls back.
+ */
+export function importCached(
+  subtle: SubtleCrypto,
+  owner: object,
+  id: string,
+  load: () => Promise<CryptoKey>,
+): Promise<CryptoKey | undefined> {
+  let perSubtle = cache.get(subtle);
+  if (!perSubtle) {
+    perSubtle = new WeakMap();
+    cache.set(subtle, perSubtle);
+  }
+  let perKey = perSubtle.get(owner);
+  if (!perKey) {
+    perKey = new Map();
+    perSubtle.set(owner, perKey);
+  }
+  let p = perKey.get(id);
+  if (!p) {
+    p = load().then(
+      (k) => k,
+      () => undefined,
+    );
+    perKey.set(id, p);
+  }
+  return p;
+}
+
+/**
+ * Runs a WebCrypto verification; a rejected promise (malformed signature, operation error) is a
+ * signature that does not verify.
+ */
+export async function subtleVerify(
+  subtle: SubtleCrypto,
+  algorithm: AlgorithmIdentifier | RsaPssParams | EcdsaParams,
+  key: CryptoKey,
+  signature: Uint8Array,
+  data: Uint8Array,
+): Promise<boolean> {
+  try {
+    return await subtle.verify(algorithm, key, signature as BufferSource, data as BufferSource);
+  } catch {
+    return false;
+  }
+}
+
+/** base64url without padding (RFC 7515 §2), for JWK members. */
+export function b64u(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** Big-endian magnitude bytes of a non-negative bigint, at least `length` bytes long. */
+export function bigToBytes(n: bigint, length = 0): Uint8Array {
+  if (n < 0n) throw new RangeError('negative integer');
+  let hex = n.toString(16);
+  if (hex.length % 2) hex = `0${hex}`;
+  const bytes = hex.length / 2;
+  const out = new Uint8Array(Math.max(bytes, length));
+  const off = out.length - bytes;
+  for (let i = 0; i < bytes; i++) out[off + i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/** The WebCrypto name of a SHA digest descriptor name, or undefined for the others. */
+export function subtleHashName(name: string): string | undefined {
+  return { sha1: 'SHA-1', sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' }[name];
+}

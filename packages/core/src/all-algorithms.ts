@@ -1,0 +1,71 @@
+// The ready-made sets of every signature algorithm and digest of @eds/core, for callers who accept them all (no global registry: pass these explicitly).
+import {
+  ecdsaSha1,
+  ecdsaSha256,
+  ecdsaSha384,
+  ecdsaSha512,
+  ed25519,
+  gost2001,
+  gost2012_256,
+  gost2012_512,
+  rsaPkcs1Sha1,
+  rsaPkcs1Sha256,
+  rsaPkcs1Sha384,
+  rsaPkcs1Sha512,
+  rsaPssSha1,
+  rsaPssSha256,
+  rsaPssSha384,
+  rsaPssSha512,
+} from './algorithms';
+import { gostr3411_94, gostr3411_2012_256, gostr3411_2012_512, sha1, sha256, sha384, sha512 } from './digests';
+import type { DigestAlgorithm, SignatureAlgorithm } from './types';
+
+/**
+ * Every signature algorithm descriptor: GOST R 34.10-2012 256/512, GOST R 34.10-2001 (verify),
+ * ECDSA with SHA-256/384/512 and SHA-1 (verify), RSA PKCS#1 v1.5 with SHA-256/384/512 and SHA-1
+ * (verify), RSASSA-PSS with SHA-256/384/512 and SHA-1 (verify), Ed25519. The SHA-1 ones verify
+ * legacy signatures; leave them out of a set for a stricter policy.
+ *
+ * @example
+ * ```ts
+ * const ok = await verifySignature(allAlgorithms, { algorithm, publicKey, data, signature });
+ * const strict = allAlgorithms.filter((a) => a.digest?.name !== 'sha1');
+ * ```
+ */
+export const allAlgorithms: readonly SignatureAlgorithm[] = Object.freeze([
+  gost2012_256,
+  gost2012_512,
+  gost2001,
+  ecdsaSha256,
+  ecdsaSha384,
+  ecdsaSha512,
+  ecdsaSha1,
+  rsaPkcs1Sha256,
+  rsaPkcs1Sha384,
+  rsaPkcs1Sha512,
+  rsaPkcs1Sha1,
+  rsaPssSha256,
+  rsaPssSha384,
+  rsaPssSha512,
+  rsaPssSha1,
+  ed25519,
+]);
+
+/**
+ * Every digest descriptor: SHA-1, SHA-256, SHA-384, SHA-512, Streebog-256, Streebog-512 and
+ * GOST R 34.11-94 (CryptoPro parameters), for `findDigest(oid, allDigests)`.
+ *
+ * @example
+ * ```ts
+ * findDigest('1.2.643.7.1.1.2.3', allDigests).name; // 'streebog512'
+ * ```
+ */
+export const allDigests: readonly DigestAlgorithm[] = Object.freeze([
+  sha1,
+  sha256,
+  sha384,
+  sha512,
+  gostr3411_2012_256,
+  gostr3411_2012_512,
+  gostr3411_94,
+]);
