@@ -1,0 +1,289 @@
+// Certificate revocation list view (RFC 5280 §5) with lazy, streaming access to revoked entries for CRLs of tens of MB.
+
+import { bytesEqual, formatDate, hex, LABELS, type Lang, readAlgorithm, renderLines } from './_describe';
+import { contextTag, type Der, decodeDer, TAG } from './asn1';
+import { toDer } from './encoding';
+import { DecodeError } from './errors';
+import {
+  type AuthorityKeyIdentifier,
+  decodeAuthorityKeyIdentifier,
+  decodeCrlNumber,
+  decodeGeneralNames,
+  decodeInvalidityDate,
+  decodeIssuingDistributionPoint,
+  decodeReasonCode,
+  type Extension,
+  findExtension,
+  type GeneralName,
+  type IssuingDistributionPoint,
+  parseExtensions,
+} from './extensions';
+import { type Name, parseName } from './name';
+import {
+  OID_EXT_AUTHORITY_KEY_IDENTIFIER,
+  OID_EXT_CERTIFICATE_ISSUER,
+  OID_EXT_CRL_NUMBER,
+  OID_EXT_CRL_REASON,
+  OID_EXT_DELTA_CRL_INDICATOR,
+  OID_EXT_INVALIDITY_DATE,
+  OID_EXT_ISSUING_DISTRIBUTION_POINT,
+  oidName,
+} from './oids';
+import type { AlgorithmIdentifier } from './types';
+
+/** Options of {@link parseCrl}. */
+export interface CrlOptions {
+  /** Largest accepted input in bytes (default 256 MiB). */
+  maxSize?: number;
+}
+
+/** One revoked certificate. `extensions` is the raw entry extension list. */
+export interface RevokedEntry {
+  readonly serialNumber: bigint;
+  readonly revocationDate: Date;
+  readonly reasonCode?: string | undefined;
+  readonly invalidityDate?: Date | undefined;
+  readonly certificateIssuer?: readonly GeneralName[] | undefined;
+  readonly extensions: readonly Extension[];
+}
+
+const DEFAULT_MAX_CRL = 256 * 1024 * 1024;
+
+/**
+ * A read-only view of a CRL (RFC 5280 §5.1). The header is checked on parse; revoked entries
+ * are read one at a time by {@link Crl.entries} and {@link Crl.isRevoked}, never all kept.
+ *
+ * ```asn1
+ * CertificateList ::= SEQUENCE { tbsCertList TBSCertList, signatureAlgorithm AlgorithmIdentifier, signatureValue BIT STRING }
+ * TBSCertList ::= SEQUENCE { version Version OPTIONAL -- if present, MUST be v2, signature AlgorithmIdentifier,
+ *   issuer Name, thisUpdate Time, nextUpdate Time OPTIONAL,
+ *   revokedCertificates SEQUENCE OF SEQUENCE { userCertificate CertificateSerialNumber, revocationDate Time,
+ *     crlEntryExtensions Extensions OPTIONAL -- if present, version MUST be v2 } OPTIONAL,
+ *   crlExtensions [0] EXPLICIT Extensions OPTIONAL -- if present, version MUST be v2 }
+ * ```
+ */
+export class Crl {
+  readonly raw: Uint8Array;
+  /** DER of TBSCertList: the signed bytes. */
+  readonly tbs: Uint8Array;
+  readonly signatureAlgorithm: AlgorithmIdentifier;
+  readonly signature: Uint8Array;
+  /** 1 or 2. */
+  readonly version: number;
+  readonly issuer: Name;
+  readonly thisUpdate: Date;
+  readonly nextUpdate: Date | undefined;
+  readonly extensions: readonly Extension[];
+  private readonly revoked: Der | undefined;
+  private count: number | undefined;
+
+  /** @internal use {@link parseCrl}. */
+  constructor(root: Der) {
+    const r = root.read();
+    const tbsNode = r.next(TAG.SEQUENCE, 'tbsCertList');
+    const outerAlg = r.next(TAG.SEQUENCE, 'signatureAlgorithm');
+    this.signature = r.next(TAG.BIT_STRING, 'signatureValue').bitBytes();
+    r.end();
+    this.raw = root.bytes;
+    this.tbs = tbsNode.bytes;
+    this.signatureAlgorithm = readAlgorithm(outerAlg);
+    const t = tbsNode.read();
+    const v = t.optional(TAG.INTEGER, 'version');
+    if (v && v.smallInt() !== 1) throw v.error('CRL version, if present, must be v2 (RFC 5280 §5.1.2.1)');
+    this.version = v ? 2 : 1;
+    const inner = t.next(TAG.SEQUENCE, 'signature');
+    if (!bytesEqual(inner.bytes, outerAlg.bytes))
+      throw outerAlg.error('signatureAlgorithm differs from tbsCertList.signature');
+    this.issuer = parseName(t.next(TAG.SEQUENCE, 'issuer'));
+    this.thisUpdate = t.next(undefined, 'thisUpdate').time();
+    const next = t.optional(TAG.UTC_TIME, 'nextUpdate') ?? t.optional(TAG.GENERALIZED_TIME, 'nextUpdate');
+    this.nextUpdate = next?.time();
+    this.revoked = t.optional(TAG.SEQUENCE, 'revokedCertificates');
+    const ext = t.optional(contextTag(0, true), 'crlExtensions');
+    t.end();
+    if (ext && this.version !== 2) throw ext.error('crlExtensions in a v1 CRL');
+    this.extensions = ext ? parseExtensions(ext.explicit(0)) : [];
+    if (this.revoked && this.revoked.value.length === 0) throw this.revoked.error('empty revokedCertificates');
+  }
+
+  private ext<T>(oid: string, decode: (e: Extension) => T): T | undefined {
+    const e = findExtension(this.extensions, oid);
+    return e ? decode(e) : undefined;
+  }
+
+  get crlNumber(): bigint | undefined {
+    return this.ext(OID_EXT_CRL_NUMBER, decodeCrlNumber);
+  }
+  /** The BaseCRLNumber of a delta CRL. */
+  get deltaCrlIndicator(): bigint | undefined {
+    return this.ext(OID_EXT_DELTA_CRL_INDICATOR, decodeCrlNumber);
+  }
+  get authorityKeyIdentifier(): AuthorityKeyIdentifier | undefined {
+    return this.ext(OID_EXT_AUTHORITY_KEY_IDENTIFIER, decodeAuthorityKeyIdentifier);
+  }
+  get issuingDistributionPoint(): IssuingDistributionPoint | undefined {
+    return this.ext(OID_EXT_ISSUING_DISTRIBUTION_POINT, decodeIssuingDistributionPoint);
+  }
+
+  /** The raw entry nodes, checked for the outer shape only. */
+  private *nodes(): Generator<Der> {
+    if (this.revoked) yield* this.revoked.iterate();
+  }
+
+  /**
+   * Iterates the revoked entries in order, decoding each as it goes (RFC 5280 §5.1.2.6, §5.3).
+   *
+   * @throws DecodeError for a malformed entry, entry extensions in a v1 CRL, or a duplicate
+   *   entry extension.
+   * @example
+   * ```ts
+   * for (const e of crl.entries()) console.log(e.serialNumber, e.reasonCode);
+   * ```
+   */
+  *entries(): Generator<RevokedEntry> {
+    for (const node of this.nodes()) yield this.readEntry(node);
+  }
+
+  private readEntry(node: Der): RevokedEntry {
+    const r = node.read();
+    const serialNumber = r.next(TAG.INTEGER, 'userCertificate').integer();
+    const revocationDate = r.next(undefined, 'revocationDate').time();
+    const extNode = r.optional(TAG.SEQUENCE, 'crlEntryExtensions');
+    r.end();
+    if (extNode && this.version !== 2) throw extNode.error('crlEntryExtensions in a v1 CRL');
+    const extensions = extNode ? parseExtensions(extNode) : [];
+    const get = <T>(oid: string, f: (e: Extension) => T) => {
+      const e = findExtension(extensions, oid);
+      return e ? f(e) : undefined;
+    };
+    return {
+      serialNumber,
+      revocationDate,
+      reasonCode: get(OID_EXT_CRL_REASON, decodeReasonCode),
+      invalidityDate: get(OID_EXT_INVALIDITY_DATE, decodeInvalidityDate),
+      certificateIssuer: get(OID_EXT_CERTIFICATE_ISSUER, decodeGeneralNames),
+      extensions,
+    };
+  }
+
+  /**
+   * The entry for `serial`, or undefined; scans without building an array (indirect CRLs:
+   * the certificateIssuer of the entry is in the result; matching the issuer is the caller's).
+   *
+   * @throws DecodeError for a malformed entry met on the way.
+   * @example
+   * ```ts
+   * crl.findEntry(cert.serialNumber)?.reasonCode;
+   * ```
+   */
+  findEntry(serial: bigint): RevokedEntry | undefined {
+    const want = integerContents(serial);
+    for (const node of this.nodes()) {
+      const first = node.read().next(TAG.INTEGER, 'userCertificate');
+      if (bytesEqual(first.value, want)) return this.readEntry(node);
+    }
+    return undefined;
+  }
+
+  /** True when `serial` is listed (certificateHold included; see {@link findEntry} for the reason). */
+  isRevoked(serial: bigint): boolean {
+    return this.findEntry(serial) !== undefined;
+  }
+
+  /** The number of revoked entries, counted once without decoding them. */
+  get revokedCount(): number {
+    if (this.count === undefined) {
+      let n = 0;
+      for (const _ of this.nodes()) n++;
+      this.count = n;
+    }
+    return this.count;
+  }
+
+  /**
+   * A readable description (issuer, dates, CRL number, entry count) in English or Russian.
+   *
+   * @example
+   * ```ts
+   * console.log(crl.describe('ru'));
+   * ```
+   */
+  describe(lang: Lang = 'en'): string {
+    const L = LABELS[lang];
+    const delta = this.deltaCrlIndicator;
+    return renderLines([
+      [L.revocationList, `v${this.version}`],
+      [L.issuer, this.issuer.toString()],
+      [L.thisUpdate, formatDate(this.thisUpdate, lang)],
+      [L.nextUpdate, this.nextUpdate ? formatDate(this.nextUpdate, lang) : L.none],
+      [L.crlNumber, this.crlNumber?.toString()],
+      [L.deltaOf, delta?.toString()],
+      [L.signatureAlgorithm, oidName(this.signatureAlgorithm.oid, lang)],
+      [L.revoked, String(this.revokedCount)],
+    ]);
+  }
+
+  /** JSON form; at most `limit` entries (default 1000) with the total count. */
+  toJSON(limit = 1000): Record<string, unknown> {
+    const entries: Record<string, unknown>[] = [];
+    for (const e of this.entries()) {
+      if (entries.length >= limit) break;
+      entries.push({
+        serialNumber: e.serialNumber.toString(16),
+        revocationDate: e.revocationDate.toISOString(),
+        reasonCode: e.reasonCode,
+        invalidityDate: e.invalidityDate?.toISOString(),
+      });
+    }
+    return {
+      version: this.version,
+      issuer: this.issuer.toString(),
+      thisUpdate: this.thisUpdate.toISOString(),
+      nextUpdate: this.nextUpdate?.toISOString(),
+      signatureAlgorithm: this.signatureAlgorithm.oid,
+      crlNumber: this.crlNumber?.toString(),
+      deltaCrlIndicator: this.deltaCrlIndicator?.toString(),
+      extensions: this.extensions.map((e) => ({
+        oid: e.oid,
+        name: oidName(e.oid),
+        critical: e.critical,
+        value: hex(e.value),
+      })),
+      revokedCount: this.revokedCount,
+      entries,
+      entriesTruncated: this.revokedCount > entries.length,
+    };
+  }
+}
+
+/** Minimal two's-complement contents of an INTEGER, to compare serials without decoding each. */
+function integerContents(n: bigint): Uint8Array {
+  const bytes: number[] = [];
+  let v = n;
+  for (;;) {
+    const b = Number(v & 0xffn);
+    bytes.unshift(b);
+    v >>= 8n;
+    if ((v === 0n && b < 0x80) || (v === -1n && b >= 0x80)) break;
+  }
+  return Uint8Array.from(bytes);
+}
+
+/**
+ * Parses a CRL from DER, PEM (`X509 CRL` block) or Base64 (RFC 5280 §5).
+ *
+ * @throws DecodeError `ERR_DECODE_DER` for malformed DER (offset and path), a bad version,
+ *   differing signature algorithms, extensions in a v1 CRL; `ERR_DECODE_TOO_LARGE` past `maxSize`.
+ * @example
+ * ```ts
+ * const crl = parseCrl(bytes);
+ * crl.isRevoked(cert.serialNumber);
+ * ```
+ */
+export function parseCrl(input: Uint8Array | string, options: CrlOptions = {}): Crl {
+  const maxSize = options.maxSize ?? DEFAULT_MAX_CRL;
+  const der = toDer(input, { labels: ['X509 CRL', 'CRL'], maxBytes: Math.ceil(maxSize * 1.4) + 1024 });
+  if (der.length > maxSize)
+    throw new DecodeError('ERR_DECODE_TOO_LARGE', `CRL of ${der.length} bytes exceeds ${maxSize}`);
+  return new Crl(decodeDer(der, 'CertificateList', { maxSize }));
+}
