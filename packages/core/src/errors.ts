@@ -48,3 +48,61 @@ export class UnsupportedAlgorithmError extends EdsError {
     this.uri = id.uri;
   }
 }
+
+/**
+ * A private key and a certificate (or public key) that were meant to belong together do not:
+ * the certificate's SubjectPublicKeyInfo is not the key's public key. Code: `ERR_KEY_MISMATCH`.
+ *
+ * @example
+ * ```ts
+ * try { createSigner({ key, certificate }); } catch (e) {
+ *   if (e instanceof KeyMismatchError) console.log('wrong certificate for this key');
+ * }
+ * ```
+ */
+export class KeyMismatchError extends EdsError {
+  constructor(message = 'the certificate does not belong to the private key', options?: { cause?: unknown }) {
+    super('ERR_KEY_MISMATCH', message, options);
+  }
+}
+
+/**
+ * The password is wrong: a PKCS#12 MAC does not verify, or (where nothing else checks the
+ * password) decrypted data has bad padding or does not parse as DER. A PFX whose integrity
+ * password differs from its privacy password gives this error too. Code: `ERR_WRONG_PASSWORD`.
+ *
+ * @example
+ * ```ts
+ * try { await parsePkcs12(pfx, password); } catch (e) {
+ *   if (e instanceof WrongPasswordError) askAgain();
+ * }
+ * ```
+ */
+export class WrongPasswordError extends EdsError {
+  declare readonly code: 'ERR_WRONG_PASSWORD';
+  constructor(message = 'wrong password', options: { cause?: unknown } = {}) {
+    super('ERR_WRONG_PASSWORD', message, options);
+  }
+}
+
+/**
+ * The input is a known format (or a known variant of one) that the SDK does not read, such as
+ * CryptoPro's proprietary PFX key bag or a public-key-protected PFX. `what` names the format;
+ * the message says what it is and what to do instead. Code: `ERR_UNSUPPORTED_FORMAT`.
+ *
+ * @example
+ * ```ts
+ * try { await parsePkcs12(pfx, password); } catch (e) {
+ *   if (e instanceof UnsupportedFormatError) console.log(e.what, e.message);
+ * }
+ * ```
+ */
+export class UnsupportedFormatError extends EdsError {
+  declare readonly code: 'ERR_UNSUPPORTED_FORMAT';
+  /** A short stable name of the format, e.g. `cryptopro-pfx-key`. */
+  readonly what: string;
+  constructor(what: string, message: string, options: { cause?: unknown } = {}) {
+    super('ERR_UNSUPPORTED_FORMAT', message, options);
+    this.what = what;
+  }
+}
