@@ -67,7 +67,8 @@ export default defineConfig({
               // Corpus files reach the browser through the test server, base64 over the wire.
               readVector: async (_ctx, relative: string) =>
                 (await readFile(resolveVector(relative))).toString('base64'),
-              readFixture: async (_ctx, relative: string) => (await readFile(resolveFixture(relative))).toString('base64'),
+              readFixture: async (_ctx, relative: string) =>
+                (await readFile(resolveFixture(relative))).toString('base64'),
             },
           },
         },

@@ -2,8 +2,8 @@
 // (RFC 5280 §4.1.2.4, FSB order 795), X.509 v3 extensions (RFC 5280 §4.2) and signed envelopes (RFC 5280 §4.1.1).
 import { sha1 } from '@noble/hashes/legacy.js';
 import { decodeDer, der, TAG } from './asn1';
-import type { Signer } from './types';
 import { KEY_USAGE_BITS, type KeyUsageName } from './extensions';
+import type { Signer } from './types';
 
 /** The attribute names a {@link NameInput} object may use. */
 export type NameAttributeName =
