@@ -4,6 +4,8 @@ import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { EdsError } from '@eds/core/errors';
 import { type CliIo, UsageError } from './_cli';
+import { CERT_USAGE, certCommand } from './cert';
+import { CSR_USAGE, csrCommand } from './csr';
 import { runDemo } from './demo';
 import { DIGESTS, digestStream, formatDigestLine, isDigestName } from './digest';
 import { KEYGEN_USAGE, keygenCommand } from './keygen';
@@ -15,7 +17,9 @@ const USAGE = `Usage: eds <command> [options]
 Commands:
   digest [--alg streebog256|streebog512] <file...>   print GOST R 34.11-2012 digests ("-" reads stdin)
   demo                                                run the end-to-end demonstration
+${CERT_USAGE}
 ${KEYGEN_USAGE}
+${CSR_USAGE}
 
 Options:
   -h, --help       show this help
@@ -40,6 +44,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         return await runDemo(io);
       case 'keygen':
         return await keygenCommand(rest, io);
+      case 'cert':
+        return await certCommand(rest, io);
+      case 'csr':
+        return await csrCommand(rest, io);
       case '-v':
       case '--version':
         io.stdout(`${VERSION}\n`);
