@@ -1,7 +1,8 @@
 // Certificate revocation list view (RFC 5280 §5) with lazy, streaming access to revoked entries for CRLs of tens of MB.
 
-import { bytesEqual, formatDate, hex, LABELS, type Lang, readAlgorithm, renderLines } from './_describe';
-import { contextTag, type Der, decodeDer, TAG } from './asn1';
+import { bytesEqual, formatDate, LABELS, type Lang, renderLines } from './_describe';
+import { extensionsJson, optionalTime, readSigned } from './_signed';
+import { contextTag, type Der, decodeDer, der, TAG } from './asn1';
 import { toDer } from './encoding';
 import { DecodeError } from './errors';
 import {
@@ -79,25 +80,19 @@ export class Crl {
 
   /** @internal use {@link parseCrl}. */
   constructor(root: Der) {
-    const r = root.read();
-    const tbsNode = r.next(TAG.SEQUENCE, 'tbsCertList');
-    const outerAlg = r.next(TAG.SEQUENCE, 'signatureAlgorithm');
-    this.signature = r.next(TAG.BIT_STRING, 'signatureValue').bitBytes();
-    r.end();
-    this.raw = root.bytes;
-    this.tbs = tbsNode.bytes;
-    this.signatureAlgorithm = readAlgorithm(outerAlg);
-    const t = tbsNode.read();
+    const env = readSigned(root, 'tbsCertList', '§5.1.1.2');
+    this.raw = env.raw;
+    this.tbs = env.tbs;
+    this.signatureAlgorithm = env.signatureAlgorithm;
+    this.signature = env.signature;
+    const t = env.body;
     const v = t.optional(TAG.INTEGER, 'version');
     if (v && v.smallInt() !== 1) throw v.error('CRL version, if present, must be v2 (RFC 5280 §5.1.2.1)');
     this.version = v ? 2 : 1;
-    const inner = t.next(TAG.SEQUENCE, 'signature');
-    if (!bytesEqual(inner.bytes, outerAlg.bytes))
-      throw outerAlg.error('signatureAlgorithm differs from tbsCertList.signature');
+    env.readInnerAlgorithm();
     this.issuer = parseName(t.next(TAG.SEQUENCE, 'issuer'));
     this.thisUpdate = t.next(undefined, 'thisUpdate').time();
-    const next = t.optional(TAG.UTC_TIME, 'nextUpdate') ?? t.optional(TAG.GENERALIZED_TIME, 'nextUpdate');
-    this.nextUpdate = next?.time();
+    this.nextUpdate = optionalTime(t, 'nextUpdate');
     this.revoked = t.optional(TAG.SEQUENCE, 'revokedCertificates');
     const ext = t.optional(contextTag(0, true), 'crlExtensions');
     t.end();
@@ -177,7 +172,7 @@ export class Crl {
    * ```
    */
   findEntry(serial: bigint): RevokedEntry | undefined {
-    const want = integerContents(serial);
+    const want = decodeDer(der.int(serial), 'serial').value;
     for (const node of this.nodes()) {
       const first = node.read().next(TAG.INTEGER, 'userCertificate');
       if (bytesEqual(first.value, want)) return this.readEntry(node);
@@ -243,30 +238,12 @@ export class Crl {
       signatureAlgorithm: this.signatureAlgorithm.oid,
       crlNumber: this.crlNumber?.toString(),
       deltaCrlIndicator: this.deltaCrlIndicator?.toString(),
-      extensions: this.extensions.map((e) => ({
-        oid: e.oid,
-        name: oidName(e.oid),
-        critical: e.critical,
-        value: hex(e.value),
-      })),
+      extensions: extensionsJson(this.extensions),
       revokedCount: this.revokedCount,
       entries,
       entriesTruncated: this.revokedCount > entries.length,
     };
   }
-}
-
-/** Minimal two's-complement contents of an INTEGER, to compare serials without decoding each. */
-function integerContents(n: bigint): Uint8Array {
-  const bytes: number[] = [];
-  let v = n;
-  for (;;) {
-    const b = Number(v & 0xffn);
-    bytes.unshift(b);
-    v >>= 8n;
-    if ((v === 0n && b < 0x80) || (v === -1n && b >= 0x80)) break;
-  }
-  return Uint8Array.from(bytes);
 }
 
 /**

@@ -227,7 +227,8 @@ function attributeText(a: NameAttribute): string {
 function escapeValue(v: string): string {
   let s = v.replace(/[\\"+,;<>]/g, (c) => `\\${c}`).replace(/\0/g, '\\00');
   if (s.startsWith('#') || s.startsWith(' ')) s = `\\${s}`;
-  if (s.endsWith(' ') && s.length > 1) s = `${s.slice(0, -1)}\\ `;
+  // a one-character value ' ' was escaped as leading space just above
+  if (v.length > 1 && v.endsWith(' ')) s = `${s.slice(0, -1)}\\ `;
   return s;
 }
 

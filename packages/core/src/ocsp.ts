@@ -1,6 +1,7 @@
 // OCSP response and request views (RFC 6960 §4.1, §4.2): parsing only; verification belongs to @eds/verify.
 
 import { formatDate, hex, LABELS, type Lang, readAlgorithm, readSerial, renderLines } from './_describe';
+import { extensionsJson } from './_signed';
 import { contextTag, type Der, decodeDer, TAG } from './asn1';
 import { toDer } from './encoding';
 import {
@@ -315,13 +316,9 @@ function responseJson(status: OcspResponseStatus, basic: BasicOcspResponse | und
         s.certStatus.status === 'revoked' ? { ...s.certStatus, time: s.certStatus.time.toISOString() } : s.certStatus,
       thisUpdate: s.thisUpdate.toISOString(),
       nextUpdate: s.nextUpdate?.toISOString(),
-      singleExtensions: s.singleExtensions.map((e) => ({ oid: e.oid, critical: e.critical, value: hex(e.value) })),
+      singleExtensions: extensionsJson(s.singleExtensions),
     })),
-    responseExtensions: basic.responseExtensions.map((e) => ({
-      oid: e.oid,
-      critical: e.critical,
-      value: hex(e.value),
-    })),
+    responseExtensions: extensionsJson(basic.responseExtensions),
     certs: basic.certs.map((c) => c.subject.toString()),
   };
 }

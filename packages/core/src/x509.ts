@@ -3,7 +3,6 @@ import { streebog256 } from '@eds/gost/streebog';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import {
-  bytesEqual,
   formatDate,
   hex,
   LABELS,
@@ -14,6 +13,7 @@ import {
   retag,
   serialText,
 } from './_describe';
+import { extensionsJson, readSigned } from './_signed';
 import { contextTag, type Der, decodeDer, TAG } from './asn1';
 import { decodePem, detectEncoding, toDer } from './encoding';
 import { DecodeError } from './errors';
@@ -137,15 +137,12 @@ export class Certificate {
   /** @internal use {@link parseCertificate}. */
   constructor(root: Der) {
     const notes: string[] = [];
-    const r = root.read();
-    const tbsNode = r.next(TAG.SEQUENCE, 'tbsCertificate');
-    const outerAlg = r.next(TAG.SEQUENCE, 'signatureAlgorithm');
-    this.signature = r.next(TAG.BIT_STRING, 'signatureValue').bitBytes();
-    r.end();
-    this.raw = root.bytes;
-    this.tbs = tbsNode.bytes;
-    this.signatureAlgorithm = readAlgorithm(outerAlg);
-    const t = tbsNode.read();
+    const env = readSigned(root, 'tbsCertificate', '§4.1.1.2');
+    this.raw = env.raw;
+    this.tbs = env.tbs;
+    this.signatureAlgorithm = env.signatureAlgorithm;
+    this.signature = env.signature;
+    const t = env.body;
     const v = t.optional(contextTag(0, true), 'version');
     this.version = v ? v.explicit(0).smallInt() + 1 : 1;
     if (this.version < 1 || this.version > 3) throw (v as Der).error(`unknown certificate version ${this.version}`);
@@ -156,10 +153,7 @@ export class Certificate {
     if (!serial.minimal) notes.push('serial number INTEGER not minimally encoded (X.690 §8.3.2)');
     if (this.serialNumber <= 0n) notes.push('serial number is not positive (RFC 5280 §4.1.2.2)');
     if (serialNode.value.length > 20) notes.push('serial number longer than 20 octets (RFC 5280 §4.1.2.2)');
-    const innerAlg = t.next(TAG.SEQUENCE, 'signature');
-    if (!bytesEqual(innerAlg.bytes, outerAlg.bytes)) {
-      throw outerAlg.error('signatureAlgorithm differs from tbsCertificate.signature (RFC 5280 §4.1.1.2)');
-    }
+    env.readInnerAlgorithm();
     this.issuer = parseName(t.next(TAG.SEQUENCE, 'issuer'));
     const validity = t.next(TAG.SEQUENCE, 'validity').read();
     this.notBefore = validity.next(undefined, 'notBefore').time();
@@ -478,12 +472,7 @@ function certificateJson(c: Certificate): Record<string, unknown> {
       : undefined,
     subjectSignTool: c.subjectSignTool,
     issuerSignTool: c.issuerSignTool,
-    extensions: c.extensions.map((e) => ({
-      oid: e.oid,
-      name: oidName(e.oid),
-      critical: e.critical,
-      value: hex(e.value),
-    })),
+    extensions: extensionsJson(c.extensions),
     fingerprints: {
       sha1: c.fingerprintHex('sha1'),
       sha256: c.fingerprintHex('sha256'),

@@ -1,11 +1,14 @@
-// X.509 view against OpenSSL: NIST PKITS certificates rendered in `openssl x509 -text` form, names, dates, fingerprints.
+// X.509 view against OpenSSL: NIST PKITS certificates rendered in `openssl x509 -text` form, names, dates, fingerprints, a GOST qualified-style certificate made by OpenSSL.
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { GeneralName } from '@eds/core/extensions';
 import type { Name } from '@eds/core/name';
 import { type Certificate, parseCertificate } from '@eds/core/x509';
 import { opensslText } from '@eds/test-support/openssl';
+import { withTempDir } from '@eds/test-support/temp';
 import { resolveVector } from '@eds/test-support/vectors';
 import { describe, expect, it } from 'vitest';
+import { compareName } from './_openssl-text';
 
 // 20 PKITS certificates covering name constraints (DN, RFC 822, DNS, URI), policies with CPS
 // and user-notice qualifiers, policy mappings, policy constraints, inhibitAnyPolicy, pathLen,
@@ -212,3 +215,118 @@ describe('fingerprints against openssl', () => {
     expect(streebog.split(' ')[0]).toBe(cert.fingerprintHex('streebog256'));
   });
 });
+
+describe('a Russian qualified-style certificate made by OpenSSL with the GOST engine', () => {
+  const ids = { inn: '007710474375', snils: '12345678901', ogrn: '1027700132195' };
+  const person = { cn: 'Иванов Иван Иванович', sn: 'Иванов', gn: 'Иван Иванович' };
+  // «» rather than "": OpenSSL's config-value parser drops double quotes in -addext values;
+  // `ASN1:FORMAT:UTF8,UTF8String:` because without FORMAT:UTF8 OpenSSL reads the argument as
+  // Latin-1 and stores it UTF-8-encoded twice
+  const signTool = 'СКЗИ «КриптоПро CSP» (версия 5.0)';
+  const ist = {
+    signTool: 'СКЗИ «КриптоПро CSP» (версия 4.0)',
+    cATool: 'ПАК «Удостоверяющий центр «КриптоПро УЦ» версии 2.0»',
+    signToolCert: 'Сертификат соответствия № СФ/124-3966',
+    cAToolCert: 'Сертификат соответствия № СФ/128-3868',
+  };
+  const subj = [
+    `CN=${person.cn}`,
+    `SN=${person.sn}`,
+    `GN=${person.gn}`,
+    `INN=${ids.inn}`,
+    `SNILS=${ids.snils}`,
+    `OGRN=${ids.ogrn}`,
+    'C=RU',
+    'ST=77 г. Москва',
+    'L=Москва',
+    'O=ООО "Ромашка"',
+    'street=ул. Ленина, д. 1',
+  ];
+
+  it('getters, sign tools, policies and isQualified match the input and openssl x509 -text', async () => {
+    await withTempDir(async (dir) => {
+      await opensslText(
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'gost2012_256',
+          '-pkeyopt',
+          'paramset:A',
+          '-nodes',
+          '-keyout',
+          'q.key',
+          '-out',
+          'q.der',
+          '-outform',
+          'DER',
+          '-days',
+          '365',
+          '-md_gost12_256',
+          '-utf8',
+          '-subj',
+          `/${subj.join('/')}`,
+          '-addext',
+          `subjectSignTool=ASN1:FORMAT:UTF8,UTF8String:${signTool}`,
+          '-addext',
+          `issuerSignTool=${Object.entries(ist)
+            .map(([k, v]) => `${k}:${v}`)
+            .join(',')}`,
+          '-addext',
+          'certificatePolicies=1.2.643.100.113.1,1.2.643.100.113.2',
+          '-addext',
+          'keyUsage=critical,digitalSignature,nonRepudiation',
+        ],
+        { cwd: dir },
+      );
+      const cert = parseCertificate(new Uint8Array(await readFile(join(dir, 'q.der'))));
+      const text = await opensslText(
+        ['x509', '-inform', 'DER', '-in', 'q.der', '-noout', '-text', '-certopt', 'no_pubkey,no_sigdump'],
+        { cwd: dir },
+      );
+      const rfc2253 = await opensslText(
+        ['x509', '-inform', 'DER', '-in', 'q.der', '-noout', '-subject', '-issuer', '-nameopt', 'RFC2253,-esc_msb'],
+        { cwd: dir },
+      );
+
+      // against what we passed in
+      const s = cert.subject;
+      expect([s.commonName, s.surname, s.givenName]).toEqual([person.cn, person.sn, person.gn]);
+      expect([s.inn, s.snils, s.ogrn]).toEqual([ids.inn, ids.snils, ids.ogrn]);
+      expect(s.innle).toBe(ids.inn.slice(2)); // "00" + 10 digits: a legal entity's INN in the legacy form
+      expect([s.country, s.locality, s.organization, s.street]).toEqual([
+        'RU',
+        'Москва',
+        'ООО "Ромашка"',
+        'ул. Ленина, д. 1',
+      ]);
+      expect(cert.ownerName).toBe(`${person.sn} ${person.gn}`);
+      expect(cert.subjectSignTool).toBe(signTool);
+      expect(cert.issuerSignTool).toEqual(ist);
+      expect(cert.certificatePolicies?.map((p) => p.oid)).toEqual(['1.2.643.100.113.1', '1.2.643.100.113.2']);
+      expect(cert.qualifiedClasses).toEqual(['KC1', 'KC2']);
+      expect(cert.isQualified).toBe(true);
+      expect(cert.isSelfIssued).toBe(true);
+      expect(cert.publicKeyAlgorithm.oid).toBe('1.2.643.7.1.1.1.1');
+      expect(cert.publicKeyParamSet).toBe('1.2.643.2.2.35.1');
+      expect(cert.signatureAlgorithm.oid).toBe('1.2.643.7.1.1.3.2');
+
+      // against openssl
+      compareName(cert.subject, /^subject=(.*)$/m.exec(rfc2253)?.[1] ?? '', 'subject');
+      compareName(cert.issuer, /^issuer=(.*)$/m.exec(rfc2253)?.[1] ?? '', 'issuer');
+      const theirs = opensslExtensions(text);
+      expect(theirs.get('Signing Tool of Subject')).toEqual([cert.subjectSignTool]);
+      const istLines = theirs.get('Signing Tool of Issuer') ?? [];
+      expect(Object.fromEntries(istLines.map((l) => l.split(/\s*: /) as [string, string]))).toEqual(
+        cert.issuerSignTool,
+      );
+      expect(theirs.get('X509v3 Certificate Policies')).toEqual(
+        cert.qualifiedClasses.map((c) => `Policy: Class of Signing Tool ${c}`),
+      );
+      expect(theirs.get('X509v3 Key Usage')).toEqual([[...(cert.keyUsage ?? [])].map((k) => KU[k]).join(', ')]);
+      expect(text).toContain(`Serial Number:\n            ${colonHex(hexBytes(cert.serialHex)).toLowerCase()}`);
+    });
+  });
+});
+
+const hexBytes = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (b) => Number.parseInt(b, 16));

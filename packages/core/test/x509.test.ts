@@ -1,4 +1,4 @@
-// X.509 view: TC26 and RFC 9215 GOST certificates, x509-limbo corpus, a hand-built Russian qualified certificate, Kazakh IIN/BIN, fuzzing.
+// X.509 view: TC26 and RFC 9215 GOST certificates, x509-limbo corpus, a hand-built Russian qualified certificate, fuzzing (name-only checks: name.test.ts).
 import { der } from '@eds/core/asn1';
 import { encodePem } from '@eds/core/encoding';
 import { DecodeError, UnsupportedAlgorithmError } from '@eds/core/errors';
@@ -303,57 +303,6 @@ describe('Russian qualified certificate (hand-built)', () => {
     expect(certs).toHaveLength(2);
     expect(certs[1]?.subject.snils).toBe('12345678901');
     expect(parseCertificates(encodePem('PKCS7', p7))).toHaveLength(2);
-  });
-});
-
-describe('Names: legacy INN, Kazakh IIN/BIN, matching', () => {
-  it('legacy "00" + 10-digit INN is a legal entity INN', async () => {
-    const { parseName } = await import('@eds/core/name');
-    const n = parseName(der.seq(atv('1.2.643.3.131.1.1', der.numeric('007701234567'))));
-    expect(n.inn).toBe('007701234567');
-    expect(n.innle).toBe('7701234567');
-  });
-
-  it('Kazakh IIN in serialNumber and BIN in OU', async () => {
-    const { parseName } = await import('@eds/core/name');
-    const n = parseName(
-      der.seq(
-        atv('2.5.4.3', der.utf8('ТЕСТОВ ТЕСТ')),
-        atv('2.5.4.5', der.printable('IIN123456789011')),
-        atv('2.5.4.6', der.printable('KZ')),
-        atv('2.5.4.10', der.utf8('АО "ТЕСТ"')),
-        atv('2.5.4.11', der.printable('BIN123456789021')),
-      ),
-    );
-    expect(n.iin).toBe('123456789011');
-    expect(n.bin).toBe('123456789021');
-    expect(n.serialNumber).toBe('IIN123456789011');
-  });
-
-  it('equals() folds case and white space, keeps multi-valued RDN sets', async () => {
-    const { parseName } = await import('@eds/core/name');
-    const a = parseName(
-      der.seq(
-        der.setOf(
-          der.seq(der.oid('2.5.4.3'), der.printable('Test  CA')),
-          der.seq(der.oid('2.5.4.10'), der.utf8('Org')),
-        ),
-      ),
-    );
-    const b = parseName(
-      der.seq(
-        der.setOf(
-          der.seq(der.oid('2.5.4.10'), der.printable('ORG')),
-          der.seq(der.oid('2.5.4.3'), der.utf8(' test ca')),
-        ),
-      ),
-    );
-    const c = parseName(der.seq(atv('2.5.4.3', der.utf8('test ca'))));
-    expect(a.rdns).toHaveLength(1);
-    expect(a.rdns[0]).toHaveLength(2);
-    expect(a.equals(b)).toBe(true);
-    expect(a.equals(c)).toBe(false);
-    expect(a.toString()).toMatch(/^(CN=Test {2}CA\+O=Org|O=Org\+CN=Test {2}CA)$/);
   });
 });
 
