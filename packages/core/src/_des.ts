@@ -88,18 +88,10 @@ function permute64(hi: number, lo: number, table: readonly number[]): [number, n
   return [h >>> 0, l >>> 0];
 }
 
-/** The 16 round keys of one DES key, each as 8 six-bit groups (Int8 per group). */
+/** The 16 round keys of one DES key, each as 8 six-bit groups (one byte per group). */
 function subkeys(key: Uint8Array, at: number): Uint8Array {
-  const hi =
-    ((key[at] as number) << 24) |
-    ((key[at + 1] as number) << 16) |
-    ((key[at + 2] as number) << 8) |
-    (key[at + 3] as number);
-  const lo =
-    ((key[at + 4] as number) << 24) |
-    ((key[at + 5] as number) << 16) |
-    ((key[at + 6] as number) << 8) |
-    (key[at + 7] as number);
+  const hi = read32(key, at);
+  const lo = read32(key, at + 4);
   let c = 0;
   let d = 0;
   for (let i = 0; i < 28; i++) c = (c << 1) | bit(hi, lo, PC1[i] as number);
@@ -156,8 +148,11 @@ function checkBlocks(iv: Uint8Array, data: Uint8Array): void {
     throw new RangeError('DES: CBC data must be whole 8-byte blocks');
 }
 
-const read32 = (b: Uint8Array, o: number): number =>
-  (((b[o] as number) << 24) | ((b[o + 1] as number) << 16) | ((b[o + 2] as number) << 8) | (b[o + 3] as number)) >>> 0;
+function read32(b: Uint8Array, o: number): number {
+  return (
+    (((b[o] as number) << 24) | ((b[o + 1] as number) << 16) | ((b[o + 2] as number) << 8) | (b[o + 3] as number)) >>> 0
+  );
+}
 
 function write32(b: Uint8Array, o: number, v: number): void {
   b[o] = v >>> 24;
@@ -166,12 +161,45 @@ function write32(b: Uint8Array, o: number, v: number): void {
   b[o + 3] = v & 0xff;
 }
 
-/** The round keys of K1, K2, K3 (SP 800-67 §3.1: a 16-byte key is K1‖K2 with K3 = K1; an 8-byte key is single DES). */
-function keySchedule(key: Uint8Array): [Uint8Array, Uint8Array, Uint8Array] {
+/**
+ * CBC over TDEA with keying option 1-3 (SP 800-67 §3.1: a 16-byte key is K1‖K2 with K3 = K1; an
+ * 8-byte key is single DES, where E_K1 D_K1 E_K1 collapses to one E_K1 and so is skipped).
+ * Encryption is E_K3(D_K2(E_K1(P_i ⊕ C_{i-1}))), decryption D_K1(E_K2(D_K3(C_i))) ⊕ C_{i-1}.
+ */
+function tdeaCbc(key: Uint8Array, iv: Uint8Array, data: Uint8Array, decrypt: boolean): Uint8Array {
+  checkKey(key);
+  checkBlocks(iv, data);
+  const t = getTables();
   const k1 = subkeys(key, 0);
   const k2 = key.length > 8 ? subkeys(key, 8) : k1;
   const k3 = key.length > 16 ? subkeys(key, 16) : k1;
-  return [k1, k2, k3];
+  const [first, last] = decrypt ? [k3, k1] : [k1, k3];
+  const out = new Uint8Array(data.length);
+  let ch = read32(iv, 0);
+  let cl = read32(iv, 4);
+  for (let o = 0; o < data.length; o += 8) {
+    const xh = read32(data, o);
+    const xl = read32(data, o + 4);
+    let [h, l] = decrypt ? [xh, xl] : [(xh ^ ch) >>> 0, (xl ^ cl) >>> 0];
+    if (key.length > 8) {
+      [h, l] = desBlock(h, l, first, decrypt, t);
+      [h, l] = desBlock(h, l, k2, !decrypt, t);
+    }
+    [h, l] = desBlock(h, l, last, decrypt, t);
+    if (decrypt) {
+      write32(out, o, (h ^ ch) >>> 0);
+      write32(out, o + 4, (l ^ cl) >>> 0);
+      [ch, cl] = [xh, xl];
+    } else {
+      write32(out, o, h);
+      write32(out, o + 4, l);
+      [ch, cl] = [h, l];
+    }
+  }
+  k1.fill(0);
+  k2.fill(0);
+  k3.fill(0);
+  return out;
 }
 
 /**
@@ -185,28 +213,7 @@ function keySchedule(key: Uint8Array): [Uint8Array, Uint8Array, Uint8Array] {
  * ```
  */
 export function tripleDesCbcEncrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
-  checkKey(key);
-  checkBlocks(iv, data);
-  const t = getTables();
-  const [k1, k2, k3] = keySchedule(key);
-  const out = new Uint8Array(data.length);
-  let ch = read32(iv, 0);
-  let cl = read32(iv, 4);
-  for (let o = 0; o < data.length; o += 8) {
-    let [h, l] = desBlock((read32(data, o) ^ ch) >>> 0, (read32(data, o + 4) ^ cl) >>> 0, k1, false, t);
-    if (key.length > 8) {
-      [h, l] = desBlock(h, l, k2, true, t);
-      [h, l] = desBlock(h, l, k3, false, t);
-    }
-    write32(out, o, h);
-    write32(out, o + 4, l);
-    ch = h;
-    cl = l;
-  }
-  k1.fill(0);
-  k2.fill(0);
-  k3.fill(0);
-  return out;
+  return tdeaCbc(key, iv, data, false);
 }
 
 /**
@@ -220,30 +227,5 @@ export function tripleDesCbcEncrypt(key: Uint8Array, iv: Uint8Array, data: Uint8
  * ```
  */
 export function tripleDesCbcDecrypt(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
-  checkKey(key);
-  checkBlocks(iv, data);
-  const t = getTables();
-  const [k1, k2, k3] = keySchedule(key);
-  const out = new Uint8Array(data.length);
-  let ch = read32(iv, 0);
-  let cl = read32(iv, 4);
-  for (let o = 0; o < data.length; o += 8) {
-    const xh = read32(data, o);
-    const xl = read32(data, o + 4);
-    let h = xh;
-    let l = xl;
-    if (key.length > 8) {
-      [h, l] = desBlock(h, l, k3, true, t);
-      [h, l] = desBlock(h, l, k2, false, t);
-    }
-    [h, l] = desBlock(h, l, k1, true, t);
-    write32(out, o, (h ^ ch) >>> 0);
-    write32(out, o + 4, (l ^ cl) >>> 0);
-    ch = xh;
-    cl = xl;
-  }
-  k1.fill(0);
-  k2.fill(0);
-  k3.fill(0);
-  return out;
+  return tdeaCbc(key, iv, data, true);
 }

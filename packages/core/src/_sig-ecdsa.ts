@@ -2,7 +2,9 @@
 
 import { type EcCurveInfo, ecCurveInfo, ecPrivateScalar, OID_EC_PUBLIC_KEY } from './_key-material';
 import {
+  absentOrNull,
   b64u,
+  checkDigest,
   importCached,
   platformSubtle,
   REBUILD,
@@ -104,12 +106,6 @@ async function verifyData(s: EcdsaSpec, source: SubtleSource, key: PublicKey, da
   return nobleVerify(c, key, s.hash.digest(data), rs);
 }
 
-function checkDigest(s: EcdsaSpec, digest: Uint8Array): void {
-  if (!(digest instanceof Uint8Array) || digest.length !== s.hash.size) {
-    throw new RangeError(`${s.name}: the digest must be ${s.hash.size} bytes`);
-  }
-}
-
 /** Signs with @noble/curves: hedged RFC 6979 nonce (extra entropy), any-S, DER out. */
 function nobleSign(key: PrivateKey, digest: Uint8Array): Uint8Array {
   const c = curveOf(key.publicKey);
@@ -139,16 +135,13 @@ async function signData(s: EcdsaSpec, source: SubtleSource, key: PrivateKey, dat
   return nobleSign(key, s.hash.digest(data));
 }
 
-const NULL_PARAMS = '0500';
-const hex = (b: Uint8Array | undefined) => (b ? Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('') : '');
-
 /**
  * True for `ecdsa-with-SHAx` with absent parameters (RFC 5758 §3.2; a NULL written by old
  * encoders is tolerated), or for id-ecPublicKey with the CMS digestAlgorithm naming the hash.
  */
 function matches(s: EcdsaSpec, ai: AlgorithmIdentifier, key?: PublicKey, digestOid?: string): boolean {
   if (key && (key.type !== 'ecdsa' || !ecCurveInfo(key.curveOid))) return false;
-  if (ai.oid === s.oid) return ai.params === undefined || hex(ai.params) === NULL_PARAMS;
+  if (ai.oid === s.oid) return absentOrNull(ai.params);
   return ai.oid === OID_EC_PUBLIC_KEY && digestOid === s.hash.oid;
 }
 
@@ -164,7 +157,7 @@ export function ecdsaAlgorithm(s: EcdsaSpec, source: SubtleSource = platformSubt
     verify: (key, data, sig) => verifyData(s, source, key, data, sig),
     verifyDigest: async (key, digest, sig) => {
       const c = curveOf(key);
-      checkDigest(s, digest);
+      checkDigest(s.name, s.hash, digest);
       const rs = p1363OrUndefined(sig, c.size);
       return rs !== undefined && nobleVerify(c, key, digest, rs);
     },
@@ -173,7 +166,7 @@ export function ecdsaAlgorithm(s: EcdsaSpec, source: SubtleSource = platformSubt
   if (s.signs) {
     alg.sign = (key, data) => signData(s, source, key, data);
     alg.signDigest = async (key, digest) => {
-      checkDigest(s, digest);
+      checkDigest(s.name, s.hash, digest);
       return nobleSign(key, digest);
     };
   }

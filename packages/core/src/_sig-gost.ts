@@ -2,6 +2,7 @@
 import { sign as gostSign, verify as gostVerify } from '@eds/gost/gost3410';
 import { verify2001 } from '@eds/gost/legacy';
 import { gostCurveOf, gostPrivateScalar, OID_GOST2001, OID_GOST2012_256, OID_GOST2012_512 } from './_key-material';
+import { absentOrNull, checkDigest } from './_webcrypto';
 import { der } from './asn1';
 import { gostr3411_94, gostr3411_2012_256, gostr3411_2012_512 } from './digests';
 import type { AlgorithmIdentifier, DigestAlgorithm, KeyType, PrivateKey, PublicKey, SignatureAlgorithm } from './types';
@@ -59,25 +60,25 @@ function checkKey(s: GostSpec, key: PublicKey): void {
     throw new TypeError(`${s.name} needs a ${s.keyTypes.join(' or ')} key, got ${key?.type}`);
 }
 
-function checkDigest(s: GostSpec, digest: Uint8Array): void {
-  if (!(digest instanceof Uint8Array) || digest.length !== s.hash.size)
-    throw new RangeError(`${s.name}: the digest must be ${s.hash.size} bytes`);
+/** The curve of the key's parameter set, which must have the descriptor's size. */
+function curveOf(s: GostSpec, key: PublicKey | PrivateKey) {
+  const curve = gostCurveOf(key);
+  if (curve.bits !== s.bits) throw new TypeError(`${s.name} needs a ${s.bits}-bit key, got a ${curve.bits}-bit one`);
+  return curve;
 }
 
 /** Verifies over a digest with @eds/gost; the curve comes from the key's parameter set. */
 function verifyDigest(s: GostSpec, key: PublicKey, digest: Uint8Array, sig: Uint8Array): boolean {
   checkKey(s, key);
-  checkDigest(s, digest);
-  const curve = gostCurveOf(key);
-  if (curve.bits !== s.bits) throw new TypeError(`${s.name} needs a ${s.bits}-bit key, got a ${curve.bits}-bit one`);
+  checkDigest(s.name, s.hash, digest);
+  const curve = curveOf(s, key);
   return s.signs ? gostVerify(sig, digest, key.raw, curve) : verify2001(sig, digest, key.raw, curve);
 }
 
 function signDigest(s: GostSpec, key: PrivateKey, digest: Uint8Array): Uint8Array {
   checkKey(s, key?.publicKey);
-  checkDigest(s, digest);
-  const curve = gostCurveOf(key);
-  if (curve.bits !== s.bits) throw new TypeError(`${s.name} needs a ${s.bits}-bit key, got a ${curve.bits}-bit one`);
+  checkDigest(s.name, s.hash, digest);
+  const curve = curveOf(s, key);
   return gostSign(digest, gostPrivateScalar(key), curve);
 }
 
@@ -87,8 +88,7 @@ function signDigest(s: GostSpec, key: PrivateKey, digest: Uint8Array): Uint8Arra
  */
 function matches(s: GostSpec, ai: AlgorithmIdentifier, key?: PublicKey, digestOid?: string): boolean {
   if (key && !s.keyTypes.includes(key.type)) return false;
-  const p = ai.params;
-  if (p !== undefined && !(p.length === 2 && p[0] === 0x05 && p[1] === 0x00)) return false;
+  if (!absentOrNull(ai.params)) return false;
   if (ai.oid === s.oid) return true;
   return ai.oid === s.keyOid && (digestOid === undefined || digestOid === s.hash.oid);
 }

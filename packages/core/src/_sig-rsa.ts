@@ -3,8 +3,10 @@
 import { OID_RSA, OID_RSA_PSS, rsaPrivateComponents, rsaPublicComponents } from './_key-material';
 import { type PssParams, type RsaPrivate, signPkcs1Unsafe, signPssUnsafe, verifyPkcs1, verifyPss } from './_rsa';
 import {
+  absentOrNull,
   b64u,
   bigToBytes,
+  checkDigest,
   importCached,
   platformSubtle,
   REBUILD,
@@ -24,8 +26,6 @@ export const OID_MGF1 = '1.2.840.113549.1.1.8';
 const PSS_HASHES: readonly DigestAlgorithm[] = [sha1, sha256, sha384, sha512];
 /** Largest salt accepted in parameters: far above any modulus the SDK takes (16384 bits). */
 const MAX_SALT = 4096;
-
-const isNull = (b: Uint8Array | undefined) => b === undefined || (b.length === 2 && b[0] === 0x05 && b[1] === 0x00);
 
 /** A hash AlgorithmIdentifier with absent or NULL parameters (RFC 4055 §2.1 accepts both). */
 function readHashAlgorithm(node: Der): DigestAlgorithm {
@@ -119,11 +119,6 @@ function checkKey(key: PublicKey, name: string): void {
   if (key?.type !== 'rsa') throw new TypeError(`${name} needs an rsa key, got ${key?.type}`);
 }
 
-function checkDigest(hash: DigestAlgorithm, digest: Uint8Array, name: string): void {
-  if (!(digest instanceof Uint8Array) || digest.length !== hash.size)
-    throw new RangeError(`${name}: the digest must be ${hash.size} bytes`);
-}
-
 /** Byte length of the modulus; signatures of any other length are invalid (RFC 8017 §8.1.2, §8.2.2 step 1). */
 const modulusBytes = (key: PublicKey) => Math.ceil(rsaPublicComponents(key).n.toString(2).length / 8);
 
@@ -171,7 +166,7 @@ export function rsaPkcs1Algorithm(s: RsaSpec, source: SubtleSource = platformSub
     identifier: () => identifier.slice(),
     matches: (ai, key, digestOid) => {
       if (key && (key.type !== 'rsa' || spkiAlgorithm(key)?.oid === OID_RSA_PSS)) return false;
-      if (!isNull(ai.params)) return false;
+      if (!absentOrNull(ai.params)) return false;
       return ai.oid === oid || (ai.oid === OID_RSA && digestOid === hash.oid);
     },
     verify: async (key, data, sig) => {
@@ -184,7 +179,7 @@ export function rsaPkcs1Algorithm(s: RsaSpec, source: SubtleSource = platformSub
     },
     verifyDigest: async (key, digest, sig) => {
       checkKey(key, name);
-      checkDigest(hash, digest, name);
+      checkDigest(name, hash, digest);
       return verifyPkcs1(rsaPublicComponents(key), hash, digest, sig);
     },
     [REBUILD]: (src) => rsaPkcs1Algorithm(s, src),
@@ -199,7 +194,7 @@ export function rsaPkcs1Algorithm(s: RsaSpec, source: SubtleSource = platformSub
     };
     alg.signDigest = async (key, digest) => {
       checkKey(key?.publicKey, name);
-      checkDigest(hash, digest, name);
+      checkDigest(name, hash, digest);
       return signPkcs1Unsafe(rsaPrivateComponents(key) as RsaPrivate, hash, digest);
     };
   }
@@ -265,7 +260,7 @@ export function rsaPssAlgorithm(s: RsaSpec, params?: PssParams, source: SubtleSo
     },
     verifyDigest: async (key, digest, sig) => {
       checkKey(key, name);
-      checkDigest(hash, digest, name);
+      checkDigest(name, hash, digest);
       return verifyPss(rsaPublicComponents(key), p, digest, sig);
     },
     [REBUILD]: (src) => rsaPssAlgorithm(s, p, src),
@@ -284,7 +279,7 @@ export function rsaPssAlgorithm(s: RsaSpec, params?: PssParams, source: SubtleSo
     };
     alg.signDigest = async (key, digest) => {
       checkKey(key?.publicKey, name);
-      checkDigest(hash, digest, name);
+      checkDigest(name, hash, digest);
       return signPssUnsafe(rsaPrivateComponents(key), p, digest);
     };
   }

@@ -1,5 +1,5 @@
-// Internal: the WebCrypto (W3C Web Cryptography API) side of the signature descriptors: which SubtleCrypto to use, imported-key caching, JWK helpers.
-import type { SignatureAlgorithm } from './types';
+// Internal: what the signature descriptors share: the WebCrypto (W3C Web Cryptography API) side (which SubtleCrypto to use, imported-key caching, JWK helpers) and argument checks.
+import type { DigestAlgorithm, SignatureAlgorithm } from './types';
 
 /**
  * Where a descriptor gets its SubtleCrypto, asked at each operation: the platform's by default;
@@ -109,4 +109,15 @@ export function bigToBytes(n: bigint, length = 0): Uint8Array {
 /** The WebCrypto name of a SHA digest descriptor name, or undefined for the others. */
 export function subtleHashName(name: string): string | undefined {
   return { sha1: 'SHA-1', sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' }[name];
+}
+
+/** Throws unless `digest` is a `hash`-sized Uint8Array (the *Digest entry points take a finished hash). */
+export function checkDigest(name: string, hash: DigestAlgorithm, digest: Uint8Array): void {
+  if (!(digest instanceof Uint8Array) || digest.length !== hash.size)
+    throw new RangeError(`${name}: the digest must be ${hash.size} bytes`);
+}
+
+/** True for AlgorithmIdentifier parameters that are absent or NULL (encoders differ; RFC 4055 §2.1, RFC 5758 §3.2). */
+export function absentOrNull(params: Uint8Array | undefined): boolean {
+  return params === undefined || (params.length === 2 && params[0] === 0x05 && params[1] === 0x00);
 }

@@ -17,11 +17,8 @@ import {
   MAX_KEY_DER,
   OID_EC_PUBLIC_KEY,
   OID_ED25519,
-  OID_GOST2012_256,
-  OID_GOST2012_512,
   OID_RSA,
   OID_RSA_PSS,
-  OID_STREEBOG256,
   type Pkcs8Parts,
   readEcPrivateKey,
   readEd25519Seed,
@@ -29,6 +26,7 @@ import {
   readRsaPrivateKey,
   readRsaPublicKey,
 } from './_key-material';
+import { generatePkcs8, gostAlgorithm, gostSpecCurve, pkcs8Of, type RandomSource } from './_keygen';
 import { type Der, type DerReader, decodeDer, der, TAG } from './asn1';
 import { decodePem, detectEncoding, encodePem, toDer } from './encoding';
 import { DecodeError, UnsupportedAlgorithmError } from './errors';
@@ -252,10 +250,6 @@ function makePrivate(type: KeyType, publicKey: PublicKey, pkcs8: Uint8Array): Pr
   return Object.freeze({ type, publicKey, pkcs8 });
 }
 
-function pkcs8Of(algorithm: Uint8Array, privateKey: Uint8Array): Uint8Array {
-  return der.seq(der.int(0), algorithm, der.octets(privateKey));
-}
-
 function spkiOf(algorithm: Uint8Array, key: Uint8Array): Uint8Array {
   return der.seq(algorithm, der.bits(key));
 }
@@ -356,44 +350,6 @@ function ed25519FromSeed(seed: Uint8Array, check?: (pub: Uint8Array) => void): P
 // ---------------------------------------------------------------------------------------------
 // Building keys
 
-/** 2001-era parameter sets (RFC 4357 §10.1, CryptoPro test, A, B, C, XchA, XchB). */
-function isCryptoProSet(oid: string): boolean {
-  return oid.startsWith('1.2.643.2.2.35.') || oid.startsWith('1.2.643.2.2.36.');
-}
-
-/**
- * The GOST AlgorithmIdentifier the SDK writes (RFC 9215 §4.2): digestParamSet Streebog-256 for
- * 256-bit keys on the 2001-era CryptoPro parameter sets, none for the TC26 sets (256-bit A-D,
- * all 512-bit), as the RFC 9215 example keys and gost-engine's 256-bit keys do.
- */
-function gostAlgorithm(type: 'gost2012-256' | 'gost2012-512', curveOid: string): Uint8Array {
-  const digest = type === 'gost2012-256' && isCryptoProSet(curveOid) ? [der.oid(OID_STREEBOG256)] : [];
-  return der.seq(
-    der.oid(type === 'gost2012-256' ? OID_GOST2012_256 : OID_GOST2012_512),
-    der.seq(der.oid(curveOid), ...digest),
-  );
-}
-
-function gostSpecCurve(spec: { type: 'gost2012-256' | 'gost2012-512'; paramSet?: string }): {
-  curve: GostCurve;
-  oid: string;
-} {
-  const want = spec.paramSet ?? (spec.type === 'gost2012-256' ? '1.2.643.2.2.35.1' : '1.2.643.7.1.2.1.2.1');
-  let curve: GostCurve;
-  try {
-    curve = getCurve(want);
-  } catch {
-    throw new UnsupportedAlgorithmError(
-      /^\d+(\.\d+)+$/.test(want) ? { oid: want } : {},
-      `unknown GOST parameter set ${JSON.stringify(want)}`,
-    );
-  }
-  const bits = spec.type === 'gost2012-256' ? 256 : 512;
-  if (curve.bits !== bits) throw new RangeError(`parameter set ${curve.name} is not a ${bits}-bit set`);
-  // An OID given by the caller is kept as is (the Kazakh alias of tc26-512-A stays the alias).
-  return { curve, oid: /^\d+(\.\d+)+$/.test(want) ? want : curve.oid };
-}
-
 /**
  * Wraps a raw public key in a canonical SubjectPublicKeyInfo and checks it: GOST X‖Y
  * little-endian (64/128 bytes), ECDSA the point 04‖X‖Y (compressed accepted), RSA the DER
@@ -430,35 +386,6 @@ export function publicKeyFromRaw(spec: KeySpec, raw: Uint8Array): PublicKey {
   }
 }
 
-type RandomSource = (n: number) => Uint8Array;
-
-function defaultRandom(n: number): Uint8Array {
-  return globalThis.crypto.getRandomValues(new Uint8Array(n));
-}
-
-function randomBytes(random: RandomSource, n: number): Uint8Array {
-  const out = random(n);
-  if (!(out instanceof Uint8Array) || out.length !== n) throw new TypeError(`random(${n}) must return ${n} bytes`);
-  return out;
-}
-
-/** A uniform scalar in [1, q): 64 extra random bits make the bias negligible (FIPS 186-5 A.2.1). */
-function randomScalar(random: RandomSource, q: bigint, size: number): bigint {
-  return (bytesToBigBE(randomBytes(random, size + 8)) % (q - 1n)) + 1n;
-}
-
-function subtle(): SubtleCrypto | undefined {
-  return globalThis.crypto?.subtle;
-}
-
-async function webCryptoPkcs8(
-  algorithm: AlgorithmIdentifier | EcKeyGenParams | RsaHashedKeyGenParams,
-): Promise<PrivateKey> {
-  const s = subtle() as SubtleCrypto;
-  const pair = (await s.generateKey(algorithm, true, ['sign', 'verify'])) as CryptoKeyPair;
-  return parsePrivateKey(new Uint8Array(await s.exportKey('pkcs8', pair.privateKey)));
-}
-
 /**
  * Generates a key pair. GOST keys are made here (`@eds/gost`); ECDSA and Ed25519 keys by
  * WebCrypto when the runtime has it (falling back to `@noble/curves`), or by `@noble/curves`
@@ -476,61 +403,7 @@ async function webCryptoPkcs8(
  * ```
  */
 export async function generateKeyPair(spec: KeySpec, options: { random?: RandomSource } = {}): Promise<PrivateKey> {
-  const random = options.random ?? defaultRandom;
-  switch (spec.type) {
-    case 'gost2012-256':
-    case 'gost2012-512': {
-      const { curve, oid } = gostSpecCurve(spec);
-      const d = bigToBytesLE(randomScalar(random, curve.q, curve.byteLength), curve.byteLength);
-      return parsePrivateKey(pkcs8Of(gostAlgorithm(spec.type, oid), der.octets(d)));
-    }
-    case 'ecdsa': {
-      const info = ecCurveInfo(spec.curve);
-      if (!info) throw new RangeError(`unknown curve ${spec.curve}`);
-      if (!options.random && subtle()) {
-        try {
-          return await webCryptoPkcs8({ name: 'ECDSA', namedCurve: info.name });
-        } catch {} // the runtime lacks this curve: fall back to noble
-      }
-      const n = info.noble.Point.Fn.ORDER;
-      return ecKeyFromScalar(info, bigToBytesBE(randomScalar(random, n, info.size), info.size), 'generated');
-    }
-    case 'rsa':
-      return generateRsa(spec);
-    case 'ed25519':
-      if (!options.random && subtle()) {
-        try {
-          return await webCryptoPkcs8({ name: 'Ed25519' });
-        } catch {} // no Ed25519 in this WebCrypto: fall back to noble
-      }
-      return ed25519FromSeed(randomBytes(random, 32));
-    default:
-      if ((spec as { type: string }).type === 'gost2001') {
-        throw new UnsupportedAlgorithmError(
-          { oid: '1.2.643.2.2.19' },
-          'GOST R 34.10-2001 keys are verify-only and cannot be generated',
-        );
-      }
-      throw new TypeError(`unknown key type ${(spec as { type: string }).type}`);
-  }
-}
-
-async function generateRsa(spec: { bits: number; publicExponent?: number }): Promise<PrivateKey> {
-  if (![2048, 3072, 4096].includes(spec.bits)) throw new RangeError(`RSA keys of ${spec.bits} bits are not generated`);
-  if (spec.publicExponent !== undefined && spec.publicExponent !== 65537)
-    throw new RangeError('the RSA public exponent must be 65537');
-  if (!subtle()) {
-    throw new UnsupportedAlgorithmError(
-      { oid: OID_RSA },
-      'RSA key generation needs WebCrypto (globalThis.crypto.subtle), which this runtime lacks',
-    );
-  }
-  return webCryptoPkcs8({
-    name: 'RSASSA-PKCS1-v1_5',
-    modulusLength: spec.bits,
-    publicExponent: Uint8Array.of(1, 0, 1),
-    hash: 'SHA-256',
-  });
+  return parsePrivateKey(await generatePkcs8(spec, options.random));
 }
 
 // ---------------------------------------------------------------------------------------------

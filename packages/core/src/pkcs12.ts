@@ -1,17 +1,11 @@
 // PKCS#12 / PFX files (RFC 7292) in three dialects: standard, GOST TC26 (R 50.1.112-2016, RFC 9548) and legacy CryptoPro GOST 2001; reading and writing with password integrity and privacy.
 
-import { gost341194 } from '@eds/gost/gost341194';
-import { pbkdf2Streebog512Async } from '@eds/gost/kdf';
-import { streebog256, streebog512 } from '@eds/gost/streebog';
-import { hmac } from '@noble/hashes/hmac.js';
 import { sha1 } from '@noble/hashes/legacy.js';
-import { pbkdf2Async } from '@noble/hashes/pbkdf2.js';
-import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
-import type { CHash } from '@noble/hashes/utils.js';
-import { bmpPassword, pkcs12Kdf } from './_pkcs12-kdf';
+import { DEFAULT_MAX_ITERATIONS } from './_pbes2';
+import { makeMac, verifyMac } from './_pkcs12-mac';
 import { type Der, decodeDer, der, TAG } from './asn1';
 import { toDer } from './encoding';
-import { DecodeError, UnsupportedAlgorithmError, UnsupportedFormatError, WrongPasswordError } from './errors';
+import { UnsupportedFormatError, WrongPasswordError } from './errors';
 import {
   cryptoProKeyBagError,
   decryptPbe,
@@ -40,38 +34,6 @@ const BAG = {
 const OID_X509_CERTIFICATE = '1.2.840.113549.1.9.22.1';
 const OID_FRIENDLY_NAME = '1.2.840.113549.1.9.20';
 const OID_LOCAL_KEY_ID = '1.2.840.113549.1.9.21';
-const OID_PBMAC1 = '1.2.840.113549.1.5.14';
-const OID_PBKDF2 = '1.2.840.113549.1.5.12';
-
-interface MacHash {
-  name: string;
-  hash: CHash;
-  /** How the key is made by default: the PKCS#12 KDF or the TC26 PBKDF2 rule. */
-  rule: 'pkcs12' | 'tc26';
-}
-
-/** MacData digest algorithms: OID → hash and default key rule. */
-const MAC_HASHES: Record<string, MacHash> = {
-  '1.3.14.3.2.26': { name: 'sha1', hash: sha1, rule: 'pkcs12' },
-  '2.16.840.1.101.3.4.2.4': { name: 'sha224', hash: sha224, rule: 'pkcs12' },
-  '2.16.840.1.101.3.4.2.1': { name: 'sha256', hash: sha256, rule: 'pkcs12' },
-  '2.16.840.1.101.3.4.2.2': { name: 'sha384', hash: sha384, rule: 'pkcs12' },
-  '2.16.840.1.101.3.4.2.3': { name: 'sha512', hash: sha512, rule: 'pkcs12' },
-  '1.2.643.7.1.1.2.2': { name: 'streebog256', hash: streebog256, rule: 'tc26' },
-  '1.2.643.7.1.1.2.3': { name: 'streebog512', hash: streebog512, rule: 'tc26' },
-  // CryptoPro CSP 3.x used the PKCS#12 KDF with GOST R 34.11-94 (u = v = 32); OpenSSL the TC26 rule.
-  '1.2.643.2.2.9': { name: 'gostr3411-94', hash: gost341194, rule: 'pkcs12' },
-};
-
-const HMAC_PRFS: Record<string, CHash> = {
-  '1.2.840.113549.2.7': sha1,
-  '1.2.840.113549.2.8': sha224,
-  '1.2.840.113549.2.9': sha256,
-  '1.2.840.113549.2.10': sha384,
-  '1.2.840.113549.2.11': sha512,
-  '1.2.643.7.1.1.4.1': streebog256,
-  '1.2.643.7.1.1.4.2': streebog512,
-};
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -125,7 +87,6 @@ export interface CreatePkcs12Options {
 }
 
 const DEFAULT_MAX_SIZE = 16 * 1024 * 1024;
-const DEFAULT_MAX_ITERATIONS = 10_000_000;
 const MAX_BAGS = 10_000;
 const MAX_NESTING = 4;
 
@@ -382,174 +343,6 @@ function readAttributes(set: Der): { localKeyId?: Uint8Array; friendlyName?: str
 }
 
 // ---------------------------------------------------------------------------------------------
-// MAC
-
-interface VerifiedMac {
-  algorithm: string;
-  iterations: number;
-  dialect: Pkcs12Dialect;
-  absentPassword: boolean;
-}
-
-/** One way to compute the MAC key; tried in order until one verifies. */
-interface MacCandidate {
-  algorithm: string;
-  dialect: Pkcs12Dialect;
-  absentPassword: boolean;
-  hash: CHash;
-  key: () => Promise<Uint8Array>;
-}
-
-async function verifyMac(
-  node: Der,
-  content: Uint8Array,
-  password: string,
-  options: ParsePkcs12Options,
-): Promise<VerifiedMac> {
-  const r = node.read();
-  const digestInfo = r.next(TAG.SEQUENCE, 'mac').read();
-  const algNode = digestInfo.next(TAG.SEQUENCE, 'digestAlgorithm');
-  const expected = digestInfo.next(TAG.OCTET_STRING, 'digest').octets();
-  digestInfo.end();
-  const salt = r.next(TAG.OCTET_STRING, 'macSalt').octets();
-  const itNode = r.optional(TAG.INTEGER, 'iterations');
-  r.end();
-  const iterations = itNode ? checkIterations(itNode, itNode.smallInt(), options) : 1;
-  if (salt.length > 1024) throw node.error('macSalt longer than 1024 bytes');
-  const ar = algNode.read();
-  const oid = ar.next(TAG.OID, 'algorithm').oid();
-  const params = ar.more ? ar.next(undefined, 'parameters') : undefined;
-  const candidates =
-    oid === OID_PBMAC1
-      ? pbmac1Candidates(algNode, params, password, options)
-      : macCandidates(oid, salt, iterations, password, options);
-  for (const c of candidates) {
-    const key = await c.key();
-    const mac = hmac(c.hash, key, content);
-    key.fill(0);
-    if (equal(mac, expected))
-      return { algorithm: c.algorithm, iterations, dialect: c.dialect, absentPassword: c.absentPassword };
-  }
-  throw new WrongPasswordError('the PFX MAC does not verify: wrong password (or the file was altered)');
-}
-
-function checkIterations(node: Der, n: number, options: ParsePkcs12Options): number {
-  const max = options.maxIterations ?? DEFAULT_MAX_ITERATIONS;
-  if (n < 1) throw node.error(`iteration count ${n} is below 1`);
-  if (n > max) {
-    throw new DecodeError('ERR_DECODE_TOO_LARGE', `${node.path}: iteration count ${n} exceeds the limit of ${max}`, {
-      offset: node.offset,
-      path: node.path,
-    });
-  }
-  return n;
-}
-
-/** The key rules to try for a MacData digest algorithm, the usual one first. */
-function macCandidates(
-  oid: string,
-  salt: Uint8Array,
-  iterations: number,
-  password: string,
-  options: ParsePkcs12Options,
-): MacCandidate[] {
-  const spec = MAC_HASHES[oid];
-  if (!spec) throw new UnsupportedAlgorithmError({ oid }, `PFX MAC digest ${oid} is not supported`);
-  const gost = oid.startsWith('1.2.643.');
-  const signal = options.signal;
-  const classic = (absent: boolean): MacCandidate => ({
-    algorithm: `hmac-${spec.name}`,
-    dialect: spec.name === 'gostr3411-94' ? 'cryptopro-2001' : gost ? 'gost-tc26' : 'standard',
-    absentPassword: absent,
-    hash: spec.hash,
-    key: () =>
-      pkcs12Kdf(
-        spec.hash,
-        absent ? new Uint8Array(0) : bmpPassword(password),
-        salt,
-        3,
-        iterations,
-        spec.hash.outputLen,
-        { signal },
-      ),
-  });
-  const tc26: MacCandidate = {
-    algorithm: `hmac-${spec.name}`,
-    dialect: 'gost-tc26',
-    absentPassword: false,
-    hash: spec.hash,
-    key: async () => (await tc26MacKey(spec.hash, password, salt, iterations, signal)).subarray(64),
-  };
-  const list = [classic(false)];
-  if (password === '') list.push(classic(true));
-  if (gost) list.splice(spec.rule === 'tc26' ? 0 : list.length, 0, tc26);
-  return list;
-}
-
-/** PBKDF2 over HMAC-`hash` of the UTF-8 password, 96 bytes: the TC26 MAC key is its last 32 (R 50.1.112-2016). */
-async function tc26MacKey(
-  hash: CHash,
-  password: string,
-  salt: Uint8Array,
-  iterations: number,
-  signal?: AbortSignal,
-): Promise<Uint8Array> {
-  signal?.throwIfAborted();
-  if (hash === streebog512) return pbkdf2Streebog512Async(password, salt, iterations, 96);
-  return pbkdf2Async(hash, new TextEncoder().encode(password), salt, { c: iterations, dkLen: 96, asyncTick: 10 });
-}
-
-/**
- * PBMAC1 (RFC 8018 §7.1, for PKCS#12 RFC 9579): the key is PBKDF2 of the UTF-8 password; MacData's
- * salt and iterations are ignored.
- * ```asn1
- * PBMAC1-params ::= SEQUENCE { keyDerivationFunc AlgorithmIdentifier, messageAuthScheme AlgorithmIdentifier }
- * ```
- */
-function pbmac1Candidates(
-  algNode: Der,
-  params: Der | undefined,
-  password: string,
-  options: ParsePkcs12Options,
-): MacCandidate[] {
-  if (!params) throw algNode.error('PBMAC1 without parameters');
-  const r = params.read();
-  const kdf = r.next(TAG.SEQUENCE, 'keyDerivationFunc').read();
-  const kdfOid = kdf.next(TAG.OID, 'algorithm').oid();
-  if (kdfOid !== OID_PBKDF2)
-    throw new UnsupportedAlgorithmError({ oid: kdfOid }, `PBMAC1 key derivation ${kdfOid} is not supported`);
-  const kp = kdf.next(TAG.SEQUENCE, 'parameters').read();
-  const salt = kp.next(TAG.OCTET_STRING, 'salt').octets();
-  const itNode = kp.next(TAG.INTEGER, 'iterationCount');
-  const iterations = checkIterations(itNode, itNode.smallInt(), options);
-  const keyLength = kp.next(TAG.INTEGER, 'keyLength').smallInt();
-  const prfOid = kp.more ? kp.next(TAG.SEQUENCE, 'prf').read().next(TAG.OID, 'algorithm').oid() : '1.2.840.113549.2.7';
-  const macOid = r.next(TAG.SEQUENCE, 'messageAuthScheme').read().next(TAG.OID, 'algorithm').oid();
-  const prf = HMAC_PRFS[prfOid];
-  const mac = HMAC_PRFS[macOid];
-  if (!prf) throw new UnsupportedAlgorithmError({ oid: prfOid }, `PBMAC1 PRF ${prfOid} is not supported`);
-  if (!mac) throw new UnsupportedAlgorithmError({ oid: macOid }, `PBMAC1 MAC ${macOid} is not supported`);
-  if (keyLength < 1 || keyLength > 256) throw params.error(`PBMAC1 keyLength ${keyLength} out of range`);
-  const pw = new TextEncoder().encode(password);
-  return [
-    {
-      algorithm: 'pbmac1',
-      dialect: 'standard',
-      absentPassword: false,
-      hash: mac,
-      key: () => pbkdf2Async(prf, pw, salt, { c: iterations, dkLen: keyLength, asyncTick: 10 }),
-    },
-  ];
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d |= (a[i] as number) ^ (b[i] as number);
-  return d === 0;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Writing
 
 /**
@@ -619,25 +412,4 @@ function certBag(cert: Uint8Array, localKeyId?: Uint8Array, friendlyName?: strin
   decodeDer(cert, 'certificate').expect(TAG.SEQUENCE);
   const value = der.seq(der.oid(OID_X509_CERTIFICATE), der.explicit(0, der.octets(cert)));
   return safeBag(BAG.cert, value, localKeyId, friendlyName);
-}
-
-/** MacData: HMAC-SHA-256 keyed by the PKCS#12 KDF (8-byte salt), or HMAC-Streebog-512 keyed by the TC26 rule (32-byte salt). */
-async function makeMac(
-  content: Uint8Array,
-  password: string,
-  gost: boolean,
-  iterations: number,
-  random: (n: number) => Uint8Array,
-  signal?: AbortSignal,
-): Promise<Uint8Array> {
-  const salt = random(gost ? 32 : 8);
-  const hash = gost ? streebog512 : sha256;
-  const key = gost
-    ? (await tc26MacKey(streebog512, password, salt, iterations, signal)).slice(64)
-    : await pkcs12Kdf(sha256, bmpPassword(password), salt, 3, iterations, 32, { signal });
-  const mac = hmac(hash, key, content);
-  key.fill(0);
-  // The R 50.1.112-2016 example writes the Streebog AlgorithmIdentifier without parameters.
-  const alg = gost ? der.seq(der.oid('1.2.643.7.1.1.2.3')) : der.seq(der.oid('2.16.840.1.101.3.4.2.1'), der.null());
-  return der.seq(der.seq(alg, der.octets(mac)), der.octets(salt), der.int(iterations));
 }

@@ -3,7 +3,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decryptPrivateKeyInfo, encryptPrivateKeyInfo } from '@eds/core/pbe';
-import { createPkcs12, parsePkcs12 } from '@eds/core/pkcs12';
+import { type CreatePkcs12Options, createPkcs12, parsePkcs12 } from '@eds/core/pkcs12';
 import { openssl, opensslText } from '@eds/test-support/openssl';
 import { withTempDir } from '@eds/test-support/temp';
 import { describe, expect, it } from 'vitest';
@@ -133,6 +133,24 @@ describe('OpenSSL-made PFX read by parsePkcs12', () => {
   });
 });
 
+/**
+ * Makes a key and certificate with OpenSSL, stores them with createPkcs12, checks that OpenSSL
+ * extracts the same two back, and returns what `openssl pkcs12 -info` prints about the file.
+ */
+async function roundTrip(
+  dir: string,
+  newkey: string[],
+  options: Omit<CreatePkcs12Options, 'key' | 'certificates'>,
+): Promise<string> {
+  const { pkcs8, cert } = await makeKeyAndCert(dir, newkey);
+  const pfx = await createPkcs12({ key: { pkcs8 }, certificates: [cert], ...options });
+  const out = await opensslOpens(dir, pfx, options.password);
+  expect(out.pkcs8).toEqual(pkcs8);
+  expect(out.cert).toEqual(cert);
+  const pass = `pass:${options.password}`;
+  return (await openssl(['pkcs12', '-info', '-nodes', '-in', 'ours.pfx', '-passin', pass], { cwd: dir })).stderr;
+}
+
 describe('createPkcs12 output opened by OpenSSL', () => {
   it.each([
     ['EC', EC],
@@ -141,21 +159,8 @@ describe('createPkcs12 output opened by OpenSSL', () => {
     'standard dialect with an %s key: openssl pkcs12 -info -nodes gives the same key and certificate',
     async (_n, newkey) => {
       await withTempDir(async (dir) => {
-        const { pkcs8, cert } = await makeKeyAndCert(dir, newkey);
         const password = 'Пароль для PFX';
-        const pfx = await createPkcs12({
-          key: { pkcs8 },
-          certificates: [cert],
-          password,
-          dialect: 'standard',
-          friendlyName: 'my key',
-        });
-        const out = await opensslOpens(dir, pfx, password);
-        expect(out.pkcs8).toEqual(pkcs8);
-        expect(out.cert).toEqual(cert);
-        const info = (
-          await openssl(['pkcs12', '-info', '-nodes', '-in', 'ours.pfx', '-passin', `pass:${password}`], { cwd: dir })
-        ).stderr;
+        const info = await roundTrip(dir, newkey, { password, dialect: 'standard', friendlyName: 'my key' });
         expect(info).toMatch(/MAC: sha256, Iteration 2048/);
         expect(info).toMatch(/PBES2, PBKDF2, AES-256-CBC, Iteration 2048, PRF hmacWithSHA256/);
         const text = await opensslText(['pkcs12', '-in', 'ours.pfx', '-nodes', '-passin', `pass:${password}`], {
@@ -171,21 +176,7 @@ describe('createPkcs12 output opened by OpenSSL', () => {
     'gost-tc26 dialect (%s): the GOST engine opens it, MAC verified, same key',
     async (encryption) => {
       await withTempDir(async (dir) => {
-        const { pkcs8, cert } = await makeKeyAndCert(dir, GOST);
-        const password = 'Пароль для PFX';
-        const pfx = await createPkcs12({
-          key: { pkcs8 },
-          certificates: [cert],
-          password,
-          dialect: 'gost-tc26',
-          encryption,
-        });
-        const out = await opensslOpens(dir, pfx, password);
-        expect(out.pkcs8).toEqual(pkcs8);
-        expect(out.cert).toEqual(cert);
-        const info = (
-          await openssl(['pkcs12', '-info', '-nodes', '-in', 'ours.pfx', '-passin', `pass:${password}`], { cwd: dir })
-        ).stderr;
+        const info = await roundTrip(dir, GOST, { password: 'Пароль для PFX', dialect: 'gost-tc26', encryption });
         expect(info).toMatch(/MAC: .*512.*Iteration 2000/);
         await expect(
           openssl(['pkcs12', '-in', 'ours.pfx', '-nodes', '-passin', 'pass:wrong'], { cwd: dir }),

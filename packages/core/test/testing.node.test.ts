@@ -2,33 +2,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodePem } from '@eds/core/encoding';
-import type { KeySpec } from '@eds/core/keys';
 import { createTestCa } from '@eds/core/testing';
 import { openssl, opensslText } from '@eds/test-support/openssl';
 import { withTempDir } from '@eds/test-support/temp';
 import { describe, expect, it } from 'vitest';
-
-const CHAINS: [string, KeySpec][] = [
-  ['GOST-256', { type: 'gost2012-256' }],
-  ['GOST-256 tc26-256-A', { type: 'gost2012-256', paramSet: 'tc26-256-a' }],
-  ['GOST-512', { type: 'gost2012-512' }],
-  ['ECDSA P-256', { type: 'ecdsa', curve: 'P-256' }],
-  ['RSA-2048', { type: 'rsa', bits: 2048 }],
-  ['Ed25519', { type: 'ed25519' }],
-];
-
-const pem = (der: Uint8Array) => encodePem('CERTIFICATE', der);
-
-/** OpenSSL's output of a command that may exit non-zero: stdout and stderr together. */
-async function outputOf(args: string[], cwd: string): Promise<string> {
-  return openssl(args, { cwd }).then(
-    (r) => new TextDecoder().decode(r.stdout) + r.stderr,
-    (e: { stdout: Uint8Array; stderr: string }) => `${new TextDecoder().decode(e.stdout)}${e.stderr}\nEXIT-NONZERO`,
-  );
-}
+import { CHAIN_KEY_SPECS } from './_key-specs';
+import { expectRussianSubject, outputOf, RUSSIAN_IDS, writeCertificates } from './_openssl-helpers';
 
 describe('OpenSSL verifies toolkit chains, CRLs and OCSP responses', () => {
-  for (const [label, keySpec] of CHAINS) {
+  for (const [label, keySpec] of CHAIN_KEY_SPECS) {
     it(`${label}: verify, crl -verify, ocsp -verify (good and revoked)`, async () => {
       const root = await createTestCa({ keySpec });
       const inter = await root.issueIntermediate({ pathLen: 0 });
@@ -40,10 +22,12 @@ describe('OpenSSL verifies toolkit chains, CRLs and OCSP responses', () => {
       const responder = await inter.issue({ extKeyUsage: ['OCSPSigning'], ocspNoCheck: true });
 
       await withTempDir(async (dir) => {
-        await writeFile(join(dir, 'root.pem'), pem(root.certificate));
-        await writeFile(join(dir, 'inter.pem'), pem(inter.certificate));
-        await writeFile(join(dir, 'leaf.pem'), pem(leaf.certificate));
-        await writeFile(join(dir, 'other.pem'), pem(other.certificate));
+        await writeCertificates(dir, {
+          root: root.certificate,
+          inter: inter.certificate,
+          leaf: leaf.certificate,
+          other: other.certificate,
+        });
         await writeFile(join(dir, 'crl.pem'), encodePem('X509 CRL', crl));
         await writeFile(join(dir, 'root-crl.pem'), encodePem('X509 CRL', rootCrl));
         await writeFile(join(dir, 'crl.der'), crl);
@@ -110,7 +94,7 @@ describe('OpenSSL verifies toolkit chains, CRLs and OCSP responses', () => {
         );
         expect(caVerify).toContain('Response verify OK');
 
-        await writeFile(join(dir, 'responder.pem'), pem(responder.certificate));
+        await writeCertificates(dir, { responder: responder.certificate });
         const reqOut = join(dir, 'req.der');
         await openssl(['ocsp', '-issuer', 'inter.pem', '-cert', 'leaf.pem', '-cert', 'other.pem', '-reqout', reqOut], {
           cwd: dir,
@@ -151,8 +135,7 @@ describe('OpenSSL verifies toolkit chains, CRLs and OCSP responses', () => {
     const bad = leaf.certificate.slice();
     bad[bad.length - 1] = (bad[bad.length - 1] as number) ^ 1;
     await withTempDir(async (dir) => {
-      await writeFile(join(dir, 'root.pem'), pem(root.certificate));
-      await writeFile(join(dir, 'leaf.pem'), pem(bad));
+      await writeCertificates(dir, { root: root.certificate, leaf: bad });
       const out = await outputOf(['verify', '-CAfile', 'root.pem', 'leaf.pem'], dir);
       expect(out).toMatch(/signature failure/);
       expect(out).toContain('EXIT-NONZERO');
@@ -169,15 +152,11 @@ describe('OpenSSL verifies toolkit chains, CRLs and OCSP responses', () => {
         commonName: 'Иванов Иван Иванович',
         surname: 'Иванов',
         givenName: 'Иван Иванович',
-        inn: '500100732259',
-        snils: '11223344595',
-        ogrn: '1027700132195',
+        ...RUSSIAN_IDS,
       },
     });
     await withTempDir(async (dir) => {
-      await writeFile(join(dir, 'root.pem'), pem(root.certificate));
-      await writeFile(join(dir, 'inter.pem'), pem(inter.certificate));
-      await writeFile(join(dir, 'leaf.pem'), pem(leaf.certificate));
+      await writeCertificates(dir, { root: root.certificate, inter: inter.certificate, leaf: leaf.certificate });
       const verified = await opensslText(['verify', '-CAfile', 'root.pem', '-untrusted', 'inter.pem', 'leaf.pem'], {
         cwd: dir,
       });
@@ -188,14 +167,8 @@ describe('OpenSSL verifies toolkit chains, CRLs and OCSP responses', () => {
           cwd: dir,
         },
       );
-      expect(text).toContain('INN=500100732259');
-      expect(text).toContain('SNILS=11223344595');
-      expect(text).toContain('OGRN=1027700132195');
-      expect(text).toContain('C=RU');
-      expect(text).toContain('CN=Иванов Иван Иванович');
-      expect(text).toContain('Signing Tool of Subject');
+      expectRussianSubject(text);
       expect(text).toContain('Signing Tool of Issuer');
-      expect(text).toContain('Class of Signing Tool KC1');
       expect(text).toContain('X509v3 Private Key Usage Period');
       expect(text).toMatch(/Signature Algorithm: GOST R 34.10-2012 with GOST R 34.11-2012 \(512 bit\)/);
     });

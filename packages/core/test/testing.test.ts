@@ -5,13 +5,13 @@ import { allAlgorithms } from '@eds/core/all-algorithms';
 import { der } from '@eds/core/asn1';
 import { parseCrl } from '@eds/core/crl';
 import { sha256 } from '@eds/core/digests';
-import type { KeySpec } from '@eds/core/keys';
 import { parsePublicKey } from '@eds/core/keys';
 import { parseOcspResponse } from '@eds/core/ocsp';
 import { createTestCa, type TestCa, testIdentifiers } from '@eds/core/testing';
 import type { AlgorithmIdentifier } from '@eds/core/types';
 import { type Certificate, parseCertificate } from '@eds/core/x509';
 import { describe, expect, it } from 'vitest';
+import { CHAIN_KEY_SPECS } from './_key-specs';
 
 /** Verifies `signed.signature` over `signed.tbs` with the issuer's public key. */
 async function signedBy(
@@ -27,21 +27,12 @@ async function signedBy(
   });
 }
 
-const CHAINS: [string, KeySpec][] = [
-  ['GOST-256', { type: 'gost2012-256' }],
-  ['GOST-256 tc26-256-A', { type: 'gost2012-256', paramSet: 'tc26-256-a' }],
-  ['GOST-512', { type: 'gost2012-512' }],
-  ['ECDSA P-256', { type: 'ecdsa', curve: 'P-256' }],
-  ['RSA-2048', { type: 'rsa', bits: 2048 }],
-  ['Ed25519', { type: 'ed25519' }],
-];
-
 function hex(b: Uint8Array): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
 
 describe('createTestCa: chains root -> intermediate -> leaf', () => {
-  for (const [label, keySpec] of CHAINS) {
+  for (const [label, keySpec] of CHAIN_KEY_SPECS) {
     it(`${label}: certificates parse with the asked-for fields and their signatures verify`, async () => {
       const now = new Date('2025-03-01T12:00:00Z');
       const root = await createTestCa({ keySpec, now, subject: { commonName: `Root ${label}` } });
