@@ -1,25 +1,43 @@
 #!/usr/bin/env node
 // `pnpm check:bundle`: bundles single subpath imports of the built packages with esbuild, as an
 // application would, and fails when one pulls in modules it does not need (for example the
-// cipher tables into a Streebog-only bundle). Run after `pnpm build`.
+// cipher tables into a Streebog-only bundle, or PKCS#12 into a certificate parser). Run after `pnpm build`.
 import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
-/** Subpath -> source modules (by file name in src/) that its bundle must not contain. */
-const CIPHERS = ['kuznyechik', 'magma', 'gost28147', 'gost341194', 'modes', 'keywrap', 'legacy'];
-const SIGNATURES = ['curves', 'gost3410', 'kdf', '_ec'];
+/** Subpath -> source modules (`<package>/<file in src/>`) that its bundle must not contain. */
+const gost = (...names) => names.map((name) => `gost/${name}`);
+const core = (...names) => names.map((name) => `core/${name}`);
+const CIPHERS = gost('kuznyechik', 'magma', 'gost28147', 'gost341194', 'modes', 'keywrap', 'legacy');
+const SIGNATURES = gost('curves', 'gost3410', 'kdf', '_ec');
 const except = (list, ...keep) => list.filter((name) => !keep.includes(name));
+// What only PKCS#12, the test CA and certificate building need.
+const CONTAINERS = core('pkcs12', 'pbe', '_des', '_rc2', '_pkcs12-kdf');
+const BUILDING = core('testing', '_cert-builder', 'csr', 'signer');
+const VIEWS = core('x509', 'crl', 'ocsp', 'name', 'extensions');
 const RULES = {
   '@eds/gost/streebog': [...CIPHERS, ...SIGNATURES],
   '@eds/gost/gost3410': CIPHERS,
   '@eds/gost/kdf': CIPHERS,
-  '@eds/gost/curves': [...CIPHERS, 'streebog'],
-  '@eds/gost/kuznyechik': [...except(CIPHERS, 'kuznyechik'), ...SIGNATURES, 'streebog'],
-  '@eds/gost/magma': [...except(CIPHERS, 'magma'), ...SIGNATURES, 'streebog'],
-  '@eds/gost/modes': [...except(CIPHERS, 'modes'), ...SIGNATURES, 'streebog'],
-  '@eds/gost/gost28147': [...except(CIPHERS, 'gost28147'), ...SIGNATURES, 'streebog'],
-  '@eds/gost/gost341194': [...except(CIPHERS, 'gost341194', 'gost28147'), ...SIGNATURES, 'streebog'],
-  '@eds/gost/keywrap': ['gost341194', 'legacy', ...SIGNATURES, 'streebog'],
+  '@eds/gost/curves': [...CIPHERS, 'gost/streebog'],
+  '@eds/gost/kuznyechik': [...except(CIPHERS, 'gost/kuznyechik'), ...SIGNATURES, 'gost/streebog'],
+  '@eds/gost/magma': [...except(CIPHERS, 'gost/magma'), ...SIGNATURES, 'gost/streebog'],
+  '@eds/gost/modes': [...except(CIPHERS, 'gost/modes'), ...SIGNATURES, 'gost/streebog'],
+  '@eds/gost/gost28147': [...except(CIPHERS, 'gost/gost28147'), ...SIGNATURES, 'gost/streebog'],
+  '@eds/gost/gost341194': [...except(CIPHERS, 'gost/gost341194', 'gost/gost28147'), ...SIGNATURES, 'gost/streebog'],
+  '@eds/gost/keywrap': [...gost('gost341194', 'legacy'), ...SIGNATURES, 'gost/streebog'],
+  '@eds/core/encoding': [...core('asn1', 'keys', 'algorithms'), ...VIEWS, ...CONTAINERS, ...BUILDING, ...SIGNATURES],
+  '@eds/core/detect': [...core('keys', 'algorithms'), ...VIEWS, ...CONTAINERS, ...BUILDING, ...SIGNATURES],
+  '@eds/core/x509': [...CONTAINERS, ...BUILDING, ...CIPHERS],
+  '@eds/core/crl': [...CONTAINERS, ...BUILDING, ...CIPHERS],
+  '@eds/core/keys': [...VIEWS, ...CONTAINERS, ...BUILDING, ...CIPHERS],
+  '@eds/core/algorithms': [
+    ...VIEWS,
+    ...CONTAINERS,
+    ...BUILDING,
+    ...except(CIPHERS, 'gost/gost341194', 'gost/gost28147', 'gost/legacy'),
+  ],
+  '@eds/core/pkcs12': [...VIEWS, ...BUILDING],
 };
 
 let failed = false;
@@ -36,12 +54,18 @@ for (const [entry, forbidden] of Object.entries(RULES)) {
     metafile: true,
     logLevel: 'silent',
   });
-  const inputs = Object.keys(result.metafile.inputs).filter((path) => path.includes('packages/gost/dist/'));
+  const inputs = Object.keys(result.metafile.inputs).filter((path) => /packages\/(gost|core)\/dist\//.test(path));
   const output = result.outputFiles[0]?.text ?? '';
   // With code splitting a module's code may sit in a shared chunk, so ask each bundled dist
   // file's source map which source modules it holds.
-  const sources = inputs.flatMap((path) => JSON.parse(readFileSync(`${path}.map`, 'utf8')).sources);
-  const bad = forbidden.filter((name) => sources.some((source) => source.endsWith(`src/${name}.ts`)));
+  const sources = inputs.flatMap((path) => {
+    const pkg = /packages\/(\w+)\/dist\//.exec(path)?.[1];
+    return JSON.parse(readFileSync(`${path}.map`, 'utf8')).sources.map((source) => `${pkg}:${source}`);
+  });
+  const bad = forbidden.filter((module) => {
+    const [pkg, name] = module.split('/');
+    return sources.some((source) => source.startsWith(`${pkg}:`) && source.endsWith(`src/${name}.ts`));
+  });
   const size = (output.length / 1024).toFixed(1);
   if (bad.length > 0) {
     failed = true;

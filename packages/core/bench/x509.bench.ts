@@ -13,7 +13,7 @@ import { parseCertificate } from '../src/x509';
 const certDer = (() => {
   // The TK26IOK example certificate: GOST R 34.10-2012 with the usual CA extensions.
   const text = readFileSync(new URL('../test/vectors/rfc9215/tk26iok-256.pem', import.meta.url), 'utf8');
-  return (decodePem(text)[0] as { bytes: Uint8Array }).bytes;
+  return (decodePem(text)[0] as { bytes: Uint8Array }).bytes.slice() as Uint8Array<ArrayBuffer>;
 })();
 
 /** A CRL of `n` entries, as Russian CAs publish (tens of megabytes); signature bytes are filler. */
