@@ -8,8 +8,11 @@ export { EdsError };
  * or character offset where decoding failed, when known; `path` names the structure being read
  * (for example `Certificate.tbsCertificate.validity`).
  *
- * Codes: `ERR_DECODE_PEM`, `ERR_DECODE_BASE64`, `ERR_DECODE_HEX`, `ERR_DECODE_FORMAT`,
- * `ERR_DECODE_TOO_LARGE`.
+ * Codes: `ERR_DECODE_PEM`, `ERR_DECODE_BASE64`, `ERR_DECODE_HEX`, `ERR_DECODE_FORMAT` (none of
+ * DER, PEM, Base64, or not the object asked for), `ERR_DECODE_DER` (malformed or non-canonical DER,
+ * a missing or unexpected field), `ERR_DECODE_KEY` (well-formed DER that is not a valid key),
+ * `ERR_DECODE_ENCRYPTED` (an encrypted private key where a plain one is needed), `ERR_DECODE_CSR`,
+ * `ERR_DECODE_TOO_LARGE` (a size, count or iteration limit).
  *
  * @example
  * ```ts
