@@ -33,7 +33,9 @@ export async function keygenCommand(args: readonly string[], io: CliIo): Promise
       force: { type: 'boolean', default: false },
     },
   });
-  const make = values.alg === undefined ? undefined : KEY_ALGORITHMS[values.alg];
+  // Own properties only: `--alg constructor` or `--alg __proto__` is an unknown algorithm.
+  const make =
+    values.alg !== undefined && Object.hasOwn(KEY_ALGORITHMS, values.alg) ? KEY_ALGORITHMS[values.alg] : undefined;
   if (!make) throw new UsageError(`keygen needs --alg, one of ${Object.keys(KEY_ALGORITHMS).join(', ')}`);
   if (values.paramset && !values.alg?.startsWith('gost')) throw new UsageError('--paramset applies to GOST keys only');
   if (!values.out) throw new UsageError('keygen needs --out <file>');

@@ -54,6 +54,16 @@ describe('eds keygen', () => {
     expect(r.err).toContain(message);
   });
 
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    '--alg %s is a usage error, exit 2, not a crash (regression, issue 5 review)',
+    async (alg) => {
+      const r = await eds(['keygen', '--alg', alg, '--out', 'k.pem']);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('needs --alg');
+      expect(r.err).not.toMatch(/TypeError|\n\s+at /);
+    },
+  );
+
   it('reports an unknown GOST parameter set as an error, exit 1', async () => {
     await withTempDir(async (dir) => {
       const r = await eds(['keygen', '--alg', 'gost2012-256', '--paramset', 'tc26-256-Z', '--out', join(dir, 'k.pem')]);

@@ -1,6 +1,7 @@
 // Internal DER builders shared by csr.ts and testing.ts: X.501 Names with the Russian and Kazakh identifiers
 // (RFC 5280 §4.1.2.4, FSB order 795), X.509 v3 extensions (RFC 5280 §4.2) and signed envelopes (RFC 5280 §4.1.1).
 import { sha1 } from '@noble/hashes/legacy.js';
+import { bytesToBigInt } from './_bytes';
 import { decodeDer, der, TAG } from './asn1';
 import { KEY_USAGE_BITS, type KeyUsageName } from './extensions';
 import type { Signer } from './types';
@@ -112,11 +113,18 @@ function encodeString(value: string, encoding: StringEncoding): Uint8Array {
   }
 }
 
+/** The rule of a known attribute name; own properties only, so `toString` or `__proto__` is no name. */
+function attributeRule(type: string): AttributeRule | undefined {
+  return typeof type === 'string' && Object.hasOwn(ATTRIBUTES, type)
+    ? ATTRIBUTES[type as NameAttributeName]
+    : undefined;
+}
+
 function encodeAttribute(type: string, value: string, encoding?: StringEncoding): Uint8Array {
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_NAME_VALUE) {
     throw new RangeError(`name attribute ${type}: value must be a string of 1 to ${MAX_NAME_VALUE} characters`);
   }
-  const rule = (ATTRIBUTES as Record<string, AttributeRule | undefined>)[type];
+  const rule = attributeRule(type);
   if (!rule) {
     if (!/^\d+(\.\d+)+$/.test(type)) throw new TypeError(`unknown name attribute ${JSON.stringify(type)}`);
     return der.setOf(der.seq(der.oid(type), encodeString(value, encoding ?? 'utf8')));
@@ -168,7 +176,7 @@ export function encodeName(input: NameInput): Uint8Array {
   } else {
     const object = input as Readonly<Record<string, string | readonly string[] | undefined>>;
     for (const key of Object.keys(object)) {
-      if (!(key in ATTRIBUTES)) throw new TypeError(`unknown name attribute ${JSON.stringify(key)}`);
+      if (!attributeRule(key)) throw new TypeError(`unknown name attribute ${JSON.stringify(key)}`);
     }
     for (const key of ATTRIBUTE_ORDER) {
       const value = object[key];
@@ -194,6 +202,13 @@ export const EKU_OIDS: Readonly<Record<string, string>> = {
   timeStamping: '1.3.6.1.5.5.7.3.8',
   OCSPSigning: '1.3.6.1.5.5.7.3.9',
 };
+
+/** The OID of an extended key usage given by name or as a dotted OID. @throws RangeError for anything else. */
+function ekuOid(usage: string): string {
+  if (typeof usage === 'string' && Object.hasOwn(EKU_OIDS, usage)) return EKU_OIDS[usage] as string;
+  if (typeof usage === 'string' && /^\d+(\.\d+)+$/.test(usage)) return usage;
+  throw new RangeError(`unknown extended key usage ${JSON.stringify(usage)}: a name of EKU_OIDS or a dotted OID`);
+}
 
 /** A GeneralName (RFC 5280 §4.2.1.6) of one of the forms in use. */
 export type GeneralNameInput =
@@ -359,7 +374,7 @@ export function encodeExtensions(input: ExtensionsInput): Uint8Array[] {
     add(EXT.basicConstraints, basicConstraints(input.basicConstraints), input.basicConstraints.ca);
   if (input.keyUsage) add(EXT.keyUsage, keyUsage(input.keyUsage), true);
   if (input.extKeyUsage) {
-    add(EXT.extKeyUsage, der.seq(...input.extKeyUsage.map((u) => der.oid(EKU_OIDS[u] ?? u))));
+    add(EXT.extKeyUsage, der.seq(...input.extKeyUsage.map((u) => der.oid(ekuOid(u)))));
   }
   if (input.subjectKeyIdentifier) add(EXT.subjectKeyIdentifier, der.octets(input.subjectKeyIdentifier));
   if (input.authorityKeyIdentifier) {
@@ -414,9 +429,7 @@ export function keyIdentifier(spki: Uint8Array): Uint8Array {
 export function randomSerial(): bigint {
   const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
   bytes[0] = ((bytes[0] as number) & 0x7f) | 0x01;
-  let n = 0n;
-  for (const b of bytes) n = (n << 8n) | BigInt(b);
-  return n;
+  return bytesToBigInt(bytes);
 }
 
 /** Checks a serial number is positive and fits 20 octets (RFC 5280 §4.1.2.2). @throws RangeError. */
@@ -453,14 +466,8 @@ export function readEnvelope(
   const params = alg.more ? alg.next(undefined, 'parameters').bytes : undefined;
   alg.end();
   const signature = r.next(TAG.BIT_STRING, 'signature').bitBytes();
+  r.end();
   return { tbs: tbs.bytes, algorithm: params ? { oid, params } : { oid }, signature };
-}
-
-/** Byte equality. */
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** The fields of a DER Certificate that issuing and signing need; views of `cert`. @throws DecodeError. */

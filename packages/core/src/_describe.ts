@@ -1,21 +1,13 @@
 // Internal: shared Russian/English rendering helpers for the describe() and toJSON() of certificate, CRL and OCSP views.
+import { bytesToBigInt } from './_bytes';
 import { contextTag, Der, TAG } from './asn1';
 import type { AlgorithmIdentifier } from './types';
 
+// The byte helpers live in _bytes.ts; these names stay for the modules that import them from here.
+export { equalBytes as bytesEqual, hexOf as hex } from './_bytes';
+
 /** Output language of `describe()`. */
 export type Lang = 'en' | 'ru';
-
-/** Lower-case hex of bytes, optionally with a separator between octets. */
-export function hex(bytes: Uint8Array, separator = ''): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(separator);
-}
-
-/** Equality of two byte arrays. */
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
@@ -27,7 +19,7 @@ export function opensslDate(d: Date): string {
 
 /** A date for people: OpenSSL form in English, `31.12.2025 23:59:59 UTC` in Russian. */
 export function formatDate(d: Date, lang: Lang): string {
-  if (lang === 'en') return opensslDate(d);
+  if (lang !== 'ru') return opensslDate(d);
   return `${pad(d.getUTCDate())}.${pad(d.getUTCMonth() + 1)}.${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC`;
 }
 
@@ -129,10 +121,18 @@ export const LABELS = {
   },
 } as const;
 
+/**
+ * The labels for `lang`; anything but `'ru'` gets English. Never `LABELS[lang]`: a language
+ * string from a caller (`'constructor'`) must not reach Object.prototype.
+ */
+export function labelsFor(lang: Lang): (typeof LABELS)[Lang] {
+  return lang === 'ru' ? LABELS.ru : LABELS.en;
+}
+
 /** Renders label/value pairs as aligned lines; undefined values are left out. */
 export function renderLines(rows: readonly (readonly [string, string | undefined])[]): string {
   const kept = rows.filter((r): r is readonly [string, string] => r[1] !== undefined && r[1] !== '');
-  const width = Math.max(0, ...kept.map(([k]) => k.length));
+  const width = kept.reduce((w, [k]) => Math.max(w, k.length), 0);
   return kept
     .map(([k, v]) => `${`${k}:`.padEnd(width + 2)}${v.replace(/\n/g, `\n${' '.repeat(width + 2)}`)}`)
     .join('\n');
@@ -166,19 +166,39 @@ export function readTime(node: Der): Date {
   return node.time();
 }
 
+/** Longest serial-number INTEGER read: RFC 5280 §4.1.2.2 allows 20 octets; padded and oversized ones are tolerated up to this. */
+export const MAX_SERIAL_BYTES = 128;
+
 /**
- * A serial-number INTEGER read without the DER minimality check: BoringSSL and Chrome accept
- * padded serials in issued certificates and OCSP CertIDs, and matching compares the bytes.
- * Returns the value and whether the encoding was minimal.
+ * The contents of a serial-number INTEGER with redundant sign octets dropped (`00 00 01` gives
+ * `01`, `ff ff 80` gives `80`): two serials are equal in value exactly when these bytes are.
+ *
+ * @throws DecodeError for a node that is not an INTEGER, empty, or longer than {@link MAX_SERIAL_BYTES}.
  */
-export function readSerial(node: Der): { value: bigint; minimal: boolean } {
+export function serialBytes(node: Der): Uint8Array {
   const v = node.expect(TAG.INTEGER).value;
   if (v.length === 0) throw node.error('empty INTEGER');
-  let n = 0n;
-  for (const b of v) n = (n << 8n) | BigInt(b);
+  if (v.length > MAX_SERIAL_BYTES) throw node.tooLarge(`serial number longer than ${MAX_SERIAL_BYTES} bytes`);
+  let i = 0;
+  while (i + 1 < v.length) {
+    const a = v[i] as number;
+    const b = v[i + 1] as number;
+    if (!((a === 0 && b < 0x80) || (a === 0xff && b >= 0x80))) break;
+    i++;
+  }
+  return v.subarray(i);
+}
+
+/**
+ * A serial-number INTEGER read without the DER minimality check: BoringSSL and Chrome accept
+ * padded serials in issued certificates, CRL entries and OCSP CertIDs, so serials are matched
+ * by value. Returns the value and whether the encoding was minimal.
+ *
+ * @throws DecodeError as {@link serialBytes}.
+ */
+export function readSerial(node: Der): { value: bigint; minimal: boolean } {
+  const v = serialBytes(node);
+  let n = bytesToBigInt(v);
   if ((v[0] as number) >= 0x80) n -= 1n << BigInt(8 * v.length);
-  const a = v[0] as number;
-  const b = v[1] as number;
-  const minimal = !(v.length > 1 && ((a === 0 && b < 0x80) || (a === 0xff && b >= 0x80)));
-  return { value: n, minimal };
+  return { value: n, minimal: v.length === node.value.length };
 }

@@ -61,7 +61,6 @@ export function parseExtensions(input: Uint8Array | Der): Extension[] {
   return out;
 }
 
-/** The DER inside an extension value (or inside given bytes). */
 /** The DER inside an extension value (or inside given bytes), read through the original node so error offsets are absolute. */
 export function openExtension(input: Extension | Uint8Array, name: string): Der {
   if (input instanceof Uint8Array) return decodeDer(input, name);

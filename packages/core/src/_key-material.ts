@@ -3,6 +3,7 @@
 import { type GostCurve, getCurve } from '@eds/gost/curves';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
+import { bigIntToBytes, bitLength, bytesToBigInt } from './_bytes';
 import { type Der, decodeDer, TAG } from './asn1';
 import { DecodeError, UnsupportedAlgorithmError } from './errors';
 import type { KeyType, PrivateKey, PublicKey } from './types';
@@ -45,35 +46,14 @@ export function keyError(why: string, path: string, offset?: number): DecodeErro
   return new DecodeError('ERR_DECODE_KEY', `${path}: ${why}`, offset === undefined ? { path } : { path, offset });
 }
 
-/** Big-endian bytes to a bigint. */
-export function bytesToBigBE(b: Uint8Array): bigint {
-  let n = 0n;
-  for (const x of b) n = (n << 8n) | BigInt(x);
-  return n;
-}
-
 /** Little-endian bytes to a bigint. */
 export function bytesToBigLE(b: Uint8Array): bigint {
-  let n = 0n;
-  for (let i = b.length - 1; i >= 0; i--) n = (n << 8n) | BigInt(b[i] as number);
-  return n;
+  return bytesToBigInt(b.slice().reverse());
 }
 
-/** A bigint below 2^(8·length) as fixed-length big-endian bytes. */
-export function bigToBytesBE(n: bigint, length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let v = n;
-  for (let i = length - 1; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  if (v !== 0n) throw new RangeError('integer does not fit');
-  return out;
-}
-
-/** A bigint below 2^(8·length) as fixed-length little-endian bytes. */
+/** A bigint below 2^(8·length) as fixed-length little-endian bytes. @throws RangeError when it does not fit. */
 export function bigToBytesLE(n: bigint, length: number): Uint8Array {
-  return bigToBytesBE(n, length).reverse();
+  return bigIntToBytes(n, length).reverse();
 }
 
 /** Largest key DER accepted (a 16384-bit RSA private key is about 9 KiB). */
@@ -168,7 +148,7 @@ export function gostScalarFromContents(node: Der, curve: GostCurve): bigint {
   if (inner.tag === TAG.INTEGER) {
     const v = inner.unsigned();
     if (v.length > len) throw keyError('INTEGER private key is too long', inner.path, inner.offset);
-    return checkScalar(bytesToBigBE(v), curve, inner.path);
+    return checkScalar(bytesToBigInt(v), curve, inner.path);
   }
   if (inner.tag === TAG.SEQUENCE) {
     const r = inner.read();
@@ -289,7 +269,8 @@ export function ecPrivateScalar(key: PrivateKey): Uint8Array {
   const info = ecCurveInfo(ecCurveName(key)) as EcCurveInfo;
   const parts = readPkcs8(key.pkcs8);
   const ec = readEcPrivateKey(parts.privateKey.inner('ECPrivateKey'));
-  return bigToBytesBE(bytesToBigBE(ec.d), info.size);
+  if (ec.d.length > info.size) throw keyError(`EC private key longer than ${info.size} bytes`, ec.node.path);
+  return bigIntToBytes(bytesToBigInt(ec.d), info.size);
 }
 
 /** The 32-byte seed of an Ed25519 key (RFC 8410 §7 CurvePrivateKey). @throws TypeError, DecodeError. */
@@ -306,6 +287,25 @@ export function readEd25519Seed(privateKey: Der): Uint8Array {
   return inner.value;
 }
 
+/** RSA moduli the SDK accepts, in bits: the upper bound limits the work of one operation on a hostile key. */
+export const MIN_RSA_MODULUS_BITS = 512;
+export const MAX_RSA_MODULUS_BITS = 16384;
+/**
+ * Largest RSA public exponent accepted, in bits. Verification costs one modular multiplication
+ * per exponent bit, so an e close to n (which WebCrypto refuses to import, leaving the bigint
+ * fallback) makes one verification take seconds; Go's crypto/rsa and BoringSSL also stop at 32 bits.
+ */
+export const MAX_RSA_EXPONENT_BITS = 32;
+
+/** An RSA public exponent: odd, at least 3, below n, at most {@link MAX_RSA_EXPONENT_BITS} bits. */
+function checkRsaExponent(e: bigint, n: bigint, node: Der): bigint {
+  if (e < 3n || (e & 1n) === 0n || e >= n)
+    throw keyError('RSA public exponent must be odd, at least 3 and below n', node.path, node.offset);
+  if (bitLength(e) > MAX_RSA_EXPONENT_BITS)
+    throw keyError(`RSA public exponent longer than ${MAX_RSA_EXPONENT_BITS} bits`, node.path, node.offset);
+  return e;
+}
+
 /** `RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }` (RFC 8017 A.1.1), checked. */
 export function readRsaPublicKey(der: Uint8Array | Der, path = 'RSAPublicKey'): { n: bigint; e: bigint } {
   const root = der instanceof Uint8Array ? decodeDer(der, path) : der;
@@ -314,26 +314,19 @@ export function readRsaPublicKey(der: Uint8Array | Der, path = 'RSAPublicKey'): 
   const eNode = r.next(TAG.INTEGER, 'publicExponent');
   r.end();
   const n = checkRsaModulus(nNode);
-  const e = bytesToBigBE(eNode.unsigned());
-  if (e < 3n || (e & 1n) === 0n || e >= n)
-    throw keyError('RSA public exponent must be odd, at least 3 and below n', eNode.path, eNode.offset);
-  return { n, e };
+  return { n, e: checkRsaExponent(bytesToBigInt(eNode.unsigned()), n, eNode) };
 }
 
 /** RSA moduli the SDK accepts: 512 to 16384 bits, odd. */
 function checkRsaModulus(node: Der): bigint {
-  const bytes = node.unsigned();
-  const n = bytesToBigBE(bytes);
-  const bits = n.toString(2).length;
-  if (bits < 512 || bits > 16384)
-    throw keyError(`RSA modulus of ${bits} bits is outside 512..16384`, node.path, node.offset);
+  const n = bytesToBigInt(node.unsigned());
+  const bits = bitLength(n);
+  if (bits < MIN_RSA_MODULUS_BITS || bits > MAX_RSA_MODULUS_BITS) {
+    const range = `${MIN_RSA_MODULUS_BITS}..${MAX_RSA_MODULUS_BITS}`;
+    throw keyError(`RSA modulus of ${bits} bits is outside ${range}`, node.path, node.offset);
+  }
   if ((n & 1n) === 0n) throw keyError('RSA modulus is even', node.path, node.offset);
   return n;
-}
-
-/** The bit length of a positive bigint. */
-export function bitLength(n: bigint): number {
-  return n.toString(2).length;
 }
 
 /** n and e of an RSA public key. @throws TypeError for another key type. */
@@ -365,7 +358,7 @@ const RSA_FIELDS = ['n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi'] as const;
  *   prime1 INTEGER, prime2 INTEGER, exponent1 INTEGER, exponent2 INTEGER, coefficient INTEGER,
  *   otherPrimeInfos OtherPrimeInfos OPTIONAL }
  * ```
- * Checks n = p·q, the ranges of d, dp, dq, qi and e; nothing costly.
+ * Checks n = p·q, the ranges of d, dp, dq, qi and e (e as for public keys, at most 32 bits); nothing costly.
  */
 export function readRsaPrivateKey(root: Der): RsaPrivateComponents {
   const r = root.read();
@@ -378,16 +371,15 @@ export function readRsaPrivateKey(root: Der): RsaPrivateComponents {
   const out: Partial<RsaPrivateComponents> = { n };
   for (const name of RSA_FIELDS.slice(1)) {
     const node = r.next(TAG.INTEGER, name);
-    const value = bytesToBigBE(node.unsigned());
+    const value = bytesToBigInt(node.unsigned());
     if (value === 0n || value >= n) throw keyError(`${name} out of range`, node.path, node.offset);
+    if (name === 'e') checkRsaExponent(value, n, node);
     out[name] = value;
   }
   r.end();
   const k = out as RsaPrivateComponents;
   if (k.p * k.q !== n) throw keyError('modulus is not the product of the primes', root.path, root.offset);
   if (k.dp >= k.p || k.dq >= k.q || k.qi >= k.p) throw keyError('CRT values out of range', root.path, root.offset);
-  if (k.e < 3n || (k.e & 1n) === 0n)
-    throw keyError('RSA public exponent must be odd and at least 3', root.path, root.offset);
   return k;
 }
 

@@ -1,9 +1,8 @@
 // Internal: key generation for `@eds/core/keys` as PKCS#8 DER (GOST R 34.10-2012 §6.1, FIPS 186-5 A.2.1, RFC 8032 §5.1.5, WebCrypto generateKey) and the GOST AlgorithmIdentifier the SDK writes (RFC 9215 §4.2).
 import { type GostCurve, getCurve } from '@eds/gost/curves';
+import { bigIntToBytes, bytesToBigInt } from './_bytes';
 import {
-  bigToBytesBE,
   bigToBytesLE,
-  bytesToBigBE,
   ecCurveInfo,
   OID_EC_PUBLIC_KEY,
   OID_ED25519,
@@ -74,7 +73,7 @@ function randomBytes(random: RandomSource, n: number): Uint8Array {
 
 /** A uniform scalar in [1, q): 64 extra random bits make the bias negligible (FIPS 186-5 A.2.1). */
 function randomScalar(random: RandomSource, q: bigint, size: number): bigint {
-  return (bytesToBigBE(randomBytes(random, size + 8)) % (q - 1n)) + 1n;
+  return (bytesToBigInt(randomBytes(random, size + 8)) % (q - 1n)) + 1n;
 }
 
 function subtle(): SubtleCrypto | undefined {
@@ -112,7 +111,7 @@ export async function generatePkcs8(spec: KeySpec, random?: RandomSource): Promi
           return await webCryptoPkcs8({ name: 'ECDSA', namedCurve: info.name });
         } catch {} // the runtime lacks this curve: fall back to noble
       }
-      const d = bigToBytesBE(randomScalar(rnd, info.noble.Point.Fn.ORDER, info.size), info.size);
+      const d = bigIntToBytes(randomScalar(rnd, info.noble.Point.Fn.ORDER, info.size), info.size);
       // ECPrivateKey (RFC 5915 §3) with the scalar only; parsing adds the public key.
       return pkcs8Of(der.seq(der.oid(OID_EC_PUBLIC_KEY), der.oid(info.oid)), der.seq(der.int(1), der.octets(d)));
     }

@@ -2,13 +2,12 @@
 
 import { getGost28147Sbox, gost28147CfbDecrypt, gost28147CfbEncrypt } from '@eds/gost/gost28147';
 import { gost341194 } from '@eds/gost/gost341194';
-import { pbkdf2Streebog512Async } from '@eds/gost/kdf';
 import { kuznyechik } from '@eds/gost/kuznyechik';
 import { magma } from '@eds/gost/magma';
 import { ctrAcpkm } from '@eds/gost/modes';
 import { streebog256, streebog512 } from '@eds/gost/streebog';
+import { hmac } from '@noble/hashes/hmac.js';
 import { sha1 } from '@noble/hashes/legacy.js';
-import { pbkdf2Async } from '@noble/hashes/pbkdf2.js';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import type { CHash } from '@noble/hashes/utils.js';
 import { tripleDesCbcDecrypt, tripleDesCbcEncrypt } from './_des';
@@ -42,11 +41,17 @@ export const PRFS: Record<PbePrf, Prf> = {
 
 export const PRF_BY_OID = new Map(Object.entries(PRFS).map(([name, p]) => [p.oid, name as PbePrf]));
 
-const AES_OIDS: Record<string, number> = {
-  '2.16.840.1.101.3.4.1.2': 16,
-  '2.16.840.1.101.3.4.1.22': 24,
-  '2.16.840.1.101.3.4.1.42': 32,
-};
+/** The PRF of a name given by a caller; own properties only, so `constructor` is no PRF. */
+export function prfOf(name: string): Prf | undefined {
+  return typeof name === 'string' && Object.hasOwn(PRFS, name) ? PRFS[name as PbePrf] : undefined;
+}
+
+/** AES-CBC OIDs (NIST CSOR) and their key lengths. */
+const AES_OIDS: ReadonlyMap<string, number> = new Map([
+  ['2.16.840.1.101.3.4.1.2', 16],
+  ['2.16.840.1.101.3.4.1.22', 24],
+  ['2.16.840.1.101.3.4.1.42', 32],
+]);
 const OID_DES_EDE3_CBC = '1.2.840.113549.3.7';
 const OID_DES_CBC = '1.3.14.3.2.7';
 const OID_RC2_CBC = '1.2.840.113549.3.2';
@@ -127,6 +132,31 @@ export function checkIterations(node: Der, n: number, options: { maxIterations?:
   return n;
 }
 
+/**
+ * A cumulative limit on key-derivation iterations over one operation (one `parsePkcs12` call):
+ * each derivation is charged its iteration count before it runs. @internal
+ */
+export interface WorkBudget {
+  /** @throws DecodeError `ERR_DECODE_TOO_LARGE` when `iterations` more would exceed the budget. */
+  spend(iterations: number, node: Der): void;
+}
+
+/** A {@link WorkBudget} of `max` iterations in all; `option` names the option in the error message. */
+export function workBudget(max: number, option = 'maxTotalIterations'): WorkBudget {
+  let spent = 0;
+  return {
+    spend(iterations, node) {
+      spent += iterations;
+      if (spent <= max) return;
+      throw new DecodeError(
+        'ERR_DECODE_TOO_LARGE',
+        `${node.path}: the key derivations need more than ${max} iterations in all (${option})`,
+        { offset: node.offset, path: node.path },
+      );
+    },
+  };
+}
+
 export function checkSalt(node: Der): Uint8Array {
   const salt = node.octets();
   if (salt.length > MAX_SALT) throw node.error(`salt of ${salt.length} bytes is longer than ${MAX_SALT}`);
@@ -158,7 +188,11 @@ export function wholeBlocks(node: Der, data: Uint8Array, block: number): void {
 // ---------------------------------------------------------------------------------------------
 // PBKDF2
 
-/** PBKDF2 (RFC 8018 §5.2) with the named PRF, WebCrypto when it has the hash, otherwise in JS. */
+/**
+ * PBKDF2 (RFC 8018 §5.2) with the named PRF, WebCrypto when it has the hash, otherwise in JS.
+ * An aborted `signal` rejects with its reason: before the start, between slices of the
+ * JavaScript derivation, and (without waiting for it) during a WebCrypto one.
+ */
 export async function pbkdf2(
   prf: PbePrf,
   password: Uint8Array,
@@ -168,19 +202,92 @@ export async function pbkdf2(
   signal?: AbortSignal,
 ): Promise<Uint8Array> {
   signal?.throwIfAborted();
-  const p = PRFS[prf];
+  const p = prfOf(prf);
+  if (!p) throw new RangeError(`unknown PRF ${String(prf)}`);
   const s = globalThis.crypto?.subtle;
   if (p.subtle && s && password.length > 0) {
+    let bits: ArrayBuffer | undefined;
     try {
       const key = await s.importKey('raw', ab(password), 'PBKDF2', false, ['deriveBits']);
-      const bits = await s.deriveBits({ name: 'PBKDF2', hash: p.subtle, salt: ab(salt), iterations }, key, dkLen * 8);
-      return new Uint8Array(bits);
+      const params = { name: 'PBKDF2', hash: p.subtle, salt: ab(salt), iterations };
+      bits = await abortable(s.deriveBits(params, key, dkLen * 8), signal);
     } catch {
-      // Fall through to the JS implementation (some runtimes refuse some parameters).
+      signal?.throwIfAborted();
+      // Otherwise fall through to the JS implementation (some runtimes refuse some parameters).
     }
+    if (bits) return new Uint8Array(bits);
   }
-  if (prf === 'streebog512') return pbkdf2Streebog512Async(password, salt, iterations, dkLen);
-  return pbkdf2Async(p.hash, password, salt, { c: iterations, dkLen, asyncTick: 10 });
+  return pbkdf2Js(p.hash, password, salt, iterations, dkLen, signal);
+}
+
+/** `promise`, or a rejection with the signal's reason as soon as it aborts. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** Milliseconds of derivation between two yields to the event loop (where `signal` is looked at). */
+const SLICE_MS = 20;
+
+/**
+ * Yields through the timer queue. Not `scheduler.yield()`: its continuation goes before queued
+ * timers in Chromium, so a `setTimeout(() => controller.abort())` would never get to run.
+ */
+function yieldToHost(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * PBKDF2 (RFC 8018 §5.2) with HMAC over a @noble/hashes-style hash (SHA-*, Streebog, GOST R
+ * 34.11-94): F(P, S, c, i) = U1 ^ … ^ Uc, U1 = PRF(P, S ‖ INT(i)), Uj = PRF(P, Uj-1). Yields every
+ * {@link SLICE_MS} ms and rejects with the signal's reason once it is aborted. Variable-time as
+ * the hashes are (table-based Streebog and GOST R 34.11-94).
+ */
+async function pbkdf2Js(
+  hash: CHash,
+  password: Uint8Array,
+  salt: Uint8Array,
+  c: number,
+  dkLen: number,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  const { iHash, oHash } = hmac.create(hash, password);
+  const hLen = hash.outputLen;
+  const dk = new Uint8Array(dkLen);
+  const u = new Uint8Array(hLen);
+  const counter = new Uint8Array(4);
+  const work = oHash._cloneInto();
+  let since = Date.now();
+  try {
+    for (let i = 1, pos = 0; pos < dkLen; i++, pos += hLen) {
+      new DataView(counter.buffer).setUint32(0, i);
+      iHash._cloneInto(work).update(salt).update(counter).digestInto(u);
+      oHash._cloneInto(work).update(u).digestInto(u);
+      const t = dk.subarray(pos, pos + hLen);
+      t.set(u.subarray(0, t.length));
+      for (let j = 1; j < c; j++) {
+        iHash._cloneInto(work).update(u).digestInto(u);
+        oHash._cloneInto(work).update(u).digestInto(u);
+        for (let k = 0; k < t.length; k++) t[k] = (t[k] as number) ^ (u[k] as number);
+        if ((j & 0x3f) === 0 && Date.now() - since >= SLICE_MS) {
+          await yieldToHost();
+          signal?.throwIfAborted();
+          since = Date.now();
+        }
+      }
+    }
+    return dk;
+  } catch (e) {
+    dk.fill(0);
+    throw e;
+  } finally {
+    for (const h of [iHash, oHash, work]) h.destroy();
+    u.fill(0);
+  }
 }
 
 interface Pbkdf2Params {
@@ -230,7 +337,7 @@ interface Cipher {
 
 /** The cipher of a PBES2 encryptionScheme, with its parameters read. */
 function readCipher(alg: Algorithm): Cipher {
-  const aesLen = AES_OIDS[alg.oid];
+  const aesLen = AES_OIDS.get(alg.oid);
   if (aesLen) return aesCipher(alg, aesLen);
   switch (alg.oid) {
     case OID_DES_EDE3_CBC:
@@ -292,8 +399,12 @@ function rc2Cipher(alg: Algorithm): Cipher {
     const v = r.optional(TAG.INTEGER, 'rc2ParameterVersion')?.smallInt();
     ivNode = r.next(TAG.OCTET_STRING, 'iv');
     r.end();
-    const known: Record<number, number> = { 160: 40, 120: 64, 58: 128 };
-    bits = v === undefined ? 32 : (known[v] ?? v);
+    const known = new Map([
+      [160, 40],
+      [120, 64],
+      [58, 128],
+    ]);
+    bits = v === undefined ? 32 : (known.get(v) ?? v);
     if (bits < 1 || bits > 1024) throw p.error(`RC2 parameter version ${v} is not valid`);
   }
   const iv = ivOf(ivNode, 8);
@@ -364,6 +475,7 @@ export async function decryptPbes2(
   if (kdf.keyLength !== undefined && kdf.keyLength !== cipher.keyLen) {
     throw alg.node.error(`PBKDF2 keyLength ${kdf.keyLength} does not fit the cipher (${cipher.keyLen} bytes)`);
   }
+  options.budget?.spend(kdf.iterations, alg.node);
   const pw = utf8(password);
   const key = await pbkdf2(kdf.prf, pw, kdf.salt, kdf.iterations, cipher.keyLen, options.signal);
   try {
@@ -381,13 +493,22 @@ interface Encryptor {
   encrypt(key: Uint8Array, data: Uint8Array): Promise<Uint8Array>;
 }
 
+/** The S-box an encryption option names (default param Z); an unknown one is a RangeError, as other bad options. */
+function sboxOption(name: string | undefined) {
+  try {
+    return getGost28147Sbox(name ?? OID_TC26_PARAM_Z);
+  } catch (cause) {
+    throw new RangeError(`unknown GOST 28147-89 S-box ${JSON.stringify(name)}`, { cause });
+  }
+}
+
 function makeEncryptor(scheme: PbeScheme, options: PbeEncryptOptions, random: (n: number) => Uint8Array): Encryptor {
   switch (scheme) {
     case 'aes-128-cbc':
     case 'aes-192-cbc':
     case 'aes-256-cbc': {
       const keyLen = Number(scheme.slice(4, 7)) / 8;
-      const oid = Object.keys(AES_OIDS).find((o) => AES_OIDS[o] === keyLen) as string;
+      const oid = [...AES_OIDS].find(([, len]) => len === keyLen)?.[0] as string;
       const iv = random(16);
       const encrypt = async (key: Uint8Array, data: Uint8Array) => {
         const k = await aesKey(key, 'encrypt', oid);
@@ -406,7 +527,7 @@ function makeEncryptor(scheme: PbeScheme, options: PbeEncryptOptions, random: (n
     }
     case 'gost28147-cfb': {
       const iv = random(8);
-      const sbox = getGost28147Sbox(options.sbox ?? OID_TC26_PARAM_Z);
+      const sbox = sboxOption(options.sbox);
       const params = der.seq(der.octets(iv), der.oid(sbox.oid));
       return {
         keyLen: 32,
@@ -438,7 +559,8 @@ export async function encryptPbes2(
   const scheme = options.scheme ?? 'aes-256-cbc';
   const gost = scheme.startsWith('gost') || scheme.includes('acpkm');
   const prf = options.prf ?? (gost ? 'streebog512' : 'sha256');
-  if (!PRFS[prf]) throw new RangeError(`unknown PRF ${String(prf)}`);
+  const prfSpec = prfOf(prf);
+  if (!prfSpec) throw new RangeError(`unknown PRF ${String(prf)}`);
   const iterations = options.iterations ?? 2048;
   if (!Number.isSafeInteger(iterations) || iterations < 1) throw new RangeError('iterations must be an integer >= 1');
   const random = options.random ?? defaultRandom;
@@ -449,7 +571,7 @@ export async function encryptPbes2(
   pw.fill(0);
   try {
     const ciphertext = await encrypt(key, data);
-    const prfAlg = der.seq(der.oid(PRFS[prf].oid), der.null());
+    const prfAlg = der.seq(der.oid(prfSpec.oid), der.null());
     const kdf = der.seq(der.oid(OID_PBKDF2), der.seq(der.octets(salt), der.int(iterations), prfAlg));
     const algorithm = der.seq(der.oid(OID_PBES2), der.seq(kdf, der.seq(der.oid(oid), params)));
     return { algorithm, ciphertext };

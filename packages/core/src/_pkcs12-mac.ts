@@ -6,7 +6,8 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import type { CHash } from '@noble/hashes/utils.js';
-import { checkIterations, OID_PBKDF2, PRF_BY_OID, PRFS, pbkdf2, utf8 } from './_pbes2';
+import { equalBytes } from './_bytes';
+import { checkIterations, OID_PBKDF2, PRF_BY_OID, PRFS, pbkdf2, utf8, type WorkBudget } from './_pbes2';
 import { bmpPassword, pkcs12Kdf } from './_pkcs12-kdf';
 import { type Der, der, TAG } from './asn1';
 import { UnsupportedAlgorithmError, WrongPasswordError } from './errors';
@@ -24,17 +25,17 @@ interface MacHash {
 }
 
 /** MacData digest algorithms: OID → hash and default key rule. */
-const MAC_HASHES: Record<string, MacHash> = {
-  '1.3.14.3.2.26': { name: 'sha1', hash: sha1, rule: 'pkcs12' },
-  '2.16.840.1.101.3.4.2.4': { name: 'sha224', hash: sha224, rule: 'pkcs12' },
-  '2.16.840.1.101.3.4.2.1': { name: 'sha256', hash: sha256, rule: 'pkcs12' },
-  '2.16.840.1.101.3.4.2.2': { name: 'sha384', hash: sha384, rule: 'pkcs12' },
-  '2.16.840.1.101.3.4.2.3': { name: 'sha512', hash: sha512, rule: 'pkcs12' },
-  '1.2.643.7.1.1.2.2': { name: 'streebog256', hash: streebog256, rule: 'tc26' },
-  '1.2.643.7.1.1.2.3': { name: 'streebog512', hash: streebog512, rule: 'tc26' },
+const MAC_HASHES: ReadonlyMap<string, MacHash> = new Map<string, MacHash>([
+  ['1.3.14.3.2.26', { name: 'sha1', hash: sha1, rule: 'pkcs12' }],
+  ['2.16.840.1.101.3.4.2.4', { name: 'sha224', hash: sha224, rule: 'pkcs12' }],
+  ['2.16.840.1.101.3.4.2.1', { name: 'sha256', hash: sha256, rule: 'pkcs12' }],
+  ['2.16.840.1.101.3.4.2.2', { name: 'sha384', hash: sha384, rule: 'pkcs12' }],
+  ['2.16.840.1.101.3.4.2.3', { name: 'sha512', hash: sha512, rule: 'pkcs12' }],
+  ['1.2.643.7.1.1.2.2', { name: 'streebog256', hash: streebog256, rule: 'tc26' }],
+  ['1.2.643.7.1.1.2.3', { name: 'streebog512', hash: streebog512, rule: 'tc26' }],
   // CryptoPro CSP 3.x used the PKCS#12 KDF with GOST R 34.11-94 (u = v = 32); OpenSSL the TC26 rule.
-  '1.2.643.2.2.9': { name: 'gostr3411-94', hash: gost341194, rule: 'pkcs12' },
-};
+  ['1.2.643.2.2.9', { name: 'gostr3411-94', hash: gost341194, rule: 'pkcs12' }],
+]);
 
 export interface VerifiedMac {
   algorithm: string;
@@ -49,12 +50,15 @@ interface MacCandidate {
   dialect: Pkcs12Dialect;
   absentPassword: boolean;
   hash: CHash;
+  /** The iterations its key derivation runs, charged to the budget before it runs. */
+  iterations: number;
   key: () => Promise<Uint8Array>;
 }
 
 /**
  * Verifies MacData over the authSafe content; tries each key rule the digest allows (PKCS#12 KDF,
- * with an absent password for "", the TC26 rule for GOST digests, or PBMAC1).
+ * with an absent password for "", the TC26 rule for GOST digests, or PBMAC1). Each candidate's
+ * derivation is charged to `budget` before it runs: nothing is authenticated yet.
  * ```asn1
  * MacData ::= SEQUENCE { mac DigestInfo, macSalt OCTET STRING, iterations INTEGER DEFAULT 1 }
  * ```
@@ -64,6 +68,7 @@ export async function verifyMac(
   content: Uint8Array,
   password: string,
   options: ParsePkcs12Options,
+  budget: WorkBudget,
 ): Promise<VerifiedMac> {
   const r = node.read();
   const digestInfo = r.next(TAG.SEQUENCE, 'mac').read();
@@ -83,10 +88,11 @@ export async function verifyMac(
       ? pbmac1Candidates(algNode, params, password, options)
       : macCandidates(oid, salt, iterations, password, options);
   for (const c of candidates) {
+    budget.spend(c.iterations, node);
     const key = await c.key();
     const mac = hmac(c.hash, key, content);
     key.fill(0);
-    if (equal(mac, expected))
+    if (equalBytes(mac, expected))
       return { algorithm: c.algorithm, iterations, dialect: c.dialect, absentPassword: c.absentPassword };
   }
   throw new WrongPasswordError('the PFX MAC does not verify: wrong password (or the file was altered)');
@@ -100,7 +106,7 @@ function macCandidates(
   password: string,
   options: ParsePkcs12Options,
 ): MacCandidate[] {
-  const spec = MAC_HASHES[oid];
+  const spec = MAC_HASHES.get(oid);
   if (!spec) throw new UnsupportedAlgorithmError({ oid }, `PFX MAC digest ${oid} is not supported`);
   const gost = oid.startsWith('1.2.643.');
   const signal = options.signal;
@@ -109,6 +115,7 @@ function macCandidates(
     dialect: spec.name === 'gostr3411-94' ? 'cryptopro-2001' : gost ? 'gost-tc26' : 'standard',
     absentPassword: absent,
     hash: spec.hash,
+    iterations,
     key: () =>
       pkcs12Kdf(
         spec.hash,
@@ -125,6 +132,7 @@ function macCandidates(
     dialect: 'gost-tc26',
     absentPassword: false,
     hash: spec.hash,
+    iterations,
     key: async () => (await tc26MacKey(spec.name, password, salt, iterations, signal)).subarray(64),
   };
   const list = [classic(false)];
@@ -187,16 +195,10 @@ function pbmac1Candidates(
       dialect: 'standard',
       absentPassword: false,
       hash: PRFS[mac].hash,
+      iterations,
       key: () => pbkdf2(prf, utf8(password), salt, iterations, keyLength, signal),
     },
   ];
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d |= (a[i] as number) ^ (b[i] as number);
-  return d === 0;
 }
 
 /** MacData: HMAC-SHA-256 keyed by the PKCS#12 KDF (8-byte salt), or HMAC-Streebog-512 keyed by the TC26 rule (32-byte salt). */

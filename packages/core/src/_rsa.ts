@@ -5,7 +5,8 @@
 // key) is variable-time: it is the fallback for runtimes without WebCrypto RSA, and is documented
 // as such where it is used.
 import { randomBytes } from '@noble/hashes/utils.js';
-import { bigToBytes } from './_webcrypto';
+import { bigIntToBytes, bitLength, bytesToBigInt, equalBytes } from './_bytes';
+import { keyError, MAX_RSA_EXPONENT_BITS, MAX_RSA_MODULUS_BITS, MIN_RSA_MODULUS_BITS } from './_key-material';
 import { der } from './asn1';
 import type { DigestAlgorithm } from './types';
 
@@ -25,20 +26,8 @@ export interface RsaPrivate extends RsaPublic {
   readonly qi: bigint;
 }
 
-/** Largest modulus accepted, in bits: bounds the work of one operation on hostile keys. */
-export const MAX_RSA_BITS = 16384;
-
-/** Bit length of a positive bigint. */
-export function bitLength(n: bigint): number {
-  return n.toString(2).length;
-}
-
-/** OS2IP (RFC 8017 §4.2). */
-export function os2ip(bytes: Uint8Array): bigint {
-  let n = 0n;
-  for (const b of bytes) n = (n << 8n) | BigInt(b);
-  return n;
-}
+/** OS2IP (RFC 8017 §4.2) is {@link bytesToBigInt}; I2OSP (§4.1) is {@link bigIntToBytes} with a length. */
+const os2ip = bytesToBigInt;
 
 /** b^e mod m by left-to-right square-and-multiply. Variable-time. */
 export function powModUnsafe(b: bigint, e: bigint, m: bigint): bigint {
@@ -51,12 +40,19 @@ export function powModUnsafe(b: bigint, e: bigint, m: bigint): bigint {
   return result;
 }
 
-/** Checks a public key is usable: odd modulus of at most {@link MAX_RSA_BITS} bits, odd e in (1, n). */
+/**
+ * Checks a public key is usable and returns the modulus size in bits: an odd modulus of
+ * 512..16384 bits and an odd e in [3, n) of at most 32 bits (the limits of `_key-material.ts`,
+ * which bound the work of one operation on a hostile key).
+ *
+ * @throws DecodeError `ERR_DECODE_KEY` for a key outside those limits.
+ */
 export function checkPublic(key: RsaPublic): number {
   const bits = key.n > 0n ? bitLength(key.n) : 0;
-  if (bits < 512 || bits > MAX_RSA_BITS || (key.n & 1n) === 0n)
-    throw new RangeError(`unusable RSA modulus of ${bits} bits`);
-  if (key.e < 3n || (key.e & 1n) === 0n || key.e >= key.n) throw new RangeError('unusable RSA public exponent');
+  if (bits < MIN_RSA_MODULUS_BITS || bits > MAX_RSA_MODULUS_BITS || (key.n & 1n) === 0n)
+    throw keyError(`unusable RSA modulus of ${bits} bits`, 'RSAPublicKey.modulus');
+  if (key.e < 3n || (key.e & 1n) === 0n || key.e >= key.n || bitLength(key.e) > MAX_RSA_EXPONENT_BITS)
+    throw keyError('unusable RSA public exponent', 'RSAPublicKey.publicExponent');
   return bits;
 }
 
@@ -66,39 +62,46 @@ export function checkPublic(key: RsaPublic): number {
  */
 function recover(key: RsaPublic, signature: Uint8Array, emLen: number): Uint8Array | undefined {
   const k = Math.ceil(bitLength(key.n) / 8);
-  if (signature.length !== k) return undefined;
+  if (signature.length !== k || bitLength(key.e) > MAX_RSA_EXPONENT_BITS) return undefined;
   const s = os2ip(signature);
   if (s >= key.n) return undefined;
   const m = powModUnsafe(s, key.e, key.n);
-  const em = bigToBytes(m, emLen);
-  return em.length === emLen ? em : undefined;
+  return bitLength(m) > 8 * emLen ? undefined : bigIntToBytes(m, emLen);
 }
 
-/** RSASP1 with the CRT (RFC 8017 §5.2.1 step 2b), checked by RSAVP1 against faults. Variable-time. */
+/**
+ * RSASP1 with the CRT (RFC 8017 §5.2.1 step 2b), checked by RSAVP1 against faults. Variable-time.
+ *
+ * @throws RangeError for m ≥ n; DecodeError `ERR_DECODE_KEY` when the check fails.
+ */
 export function rsasp1Unsafe(key: RsaPrivate, m: bigint): bigint {
   if (m >= key.n) throw new RangeError('message representative out of range');
   const m1 = powModUnsafe(m, key.dp, key.p);
   const m2 = powModUnsafe(m, key.dq, key.q);
   const h = (((m1 - m2) % key.p) + key.p) % key.p;
   const s = m2 + ((key.qi * h) % key.p) * key.q;
-  if (powModUnsafe(s, key.e, key.n) !== m) throw new Error('RSA signing fault: the signature does not verify');
+  // A fault, or private values that do not belong to (n, e): no signature leaves in either case.
+  if (powModUnsafe(s, key.e, key.n) !== m)
+    throw keyError(
+      'RSA signing fault: the private key does not produce signatures for its public key',
+      'RSAPrivateKey',
+    );
   return s;
 }
 
-/** Equality of two byte strings without an early exit. */
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
-  return diff === 0;
+/** The DigestInfo T of EMSA-PKCS1-v1_5 (RFC 8017 §9.2 step 2), NULL hash parameters (note 1). */
+function digestInfo(hash: DigestAlgorithm, h: Uint8Array): Uint8Array {
+  return der.seq(der.seq(der.oid(hash.oid), der.null()), der.octets(h));
 }
 
 /**
  * EMSA-PKCS1-v1_5 (RFC 8017 §9.2): 00 01 FF..FF 00 || DigestInfo, the DigestInfo written in DER
  * with NULL hash parameters (the prefixes of §9.2 note 1).
+ *
+ * @throws RangeError when emLen < tLen + 11 ("intended encoded message length too short", step 3).
  */
 export function emsaPkcs1(hash: DigestAlgorithm, h: Uint8Array, emLen: number): Uint8Array {
-  const t = der.seq(der.seq(der.oid(hash.oid), der.null()), der.octets(h));
+  const t = digestInfo(hash, h);
   if (emLen < t.length + 11) throw new RangeError('RSA modulus too short for this hash');
   const em = new Uint8Array(emLen).fill(0xff, 2, emLen - t.length - 1);
   em[1] = 0x01;
@@ -109,19 +112,20 @@ export function emsaPkcs1(hash: DigestAlgorithm, h: Uint8Array, emLen: number): 
 /**
  * RSASSA-PKCS1-V1_5-VERIFY (RFC 8017 §8.2.2) over a digest `h`: encodes the expected message
  * and compares (no parsing of the recovered one). DigestInfo without the NULL (Wycheproof
- * `MissingNull`) is rejected.
+ * `MissingNull`) is rejected. A modulus too short for the hash (k < tLen + 11, §9.2 step 3) is
+ * a signature that does not verify, not an error.
  */
 export function verifyPkcs1(key: RsaPublic, hash: DigestAlgorithm, h: Uint8Array, signature: Uint8Array): boolean {
   const k = Math.ceil(checkPublic(key) / 8);
+  if (h.length !== hash.size || k < digestInfo(hash, h).length + 11) return false;
   const em = recover(key, signature, k);
-  if (!em || h.length !== hash.size) return false;
-  return equalBytes(em, emsaPkcs1(hash, h, k));
+  return em !== undefined && equalBytes(em, emsaPkcs1(hash, h, k));
 }
 
 /** RSASSA-PKCS1-V1_5-SIGN (RFC 8017 §8.2.1) over a digest `h`. Variable-time. */
 export function signPkcs1Unsafe(key: RsaPrivate, hash: DigestAlgorithm, h: Uint8Array): Uint8Array {
   const k = Math.ceil(checkPublic(key) / 8);
-  return bigToBytes(rsasp1Unsafe(key, os2ip(emsaPkcs1(hash, h, k))), k);
+  return bigIntToBytes(rsasp1Unsafe(key, os2ip(emsaPkcs1(hash, h, k))), k);
 }
 
 /** MGF1 (RFC 8017 §B.2.1). */
@@ -172,7 +176,10 @@ function emsaPssVerify(p: PssParams, mHash: Uint8Array, em: Uint8Array, emBits: 
 /** RSASSA-PSS-VERIFY (RFC 8017 §8.1.2) over mHash = Hash(M). */
 export function verifyPss(key: RsaPublic, p: PssParams, mHash: Uint8Array, signature: Uint8Array): boolean {
   const emBits = checkPublic(key) - 1;
-  const em = recover(key, signature, Math.ceil(emBits / 8));
+  const emLen = Math.ceil(emBits / 8);
+  // §9.1.2 step 3: emLen < hLen + sLen + 2 is "inconsistent", a signature that does not verify.
+  if (emLen < p.hash.size + p.saltLength + 2) return false;
+  const em = recover(key, signature, emLen);
   return em !== undefined && emsaPssVerify(p, mHash, em, emBits);
 }
 
@@ -197,5 +204,5 @@ export function signPssUnsafe(key: RsaPrivate, p: PssParams, mHash: Uint8Array):
   em.set(db);
   em.set(h, dbLen);
   em[emLen - 1] = 0xbc;
-  return bigToBytes(rsasp1Unsafe(key, os2ip(em)), Math.ceil(modBits / 8));
+  return bigIntToBytes(rsasp1Unsafe(key, os2ip(em)), Math.ceil(modBits / 8));
 }

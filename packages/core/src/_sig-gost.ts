@@ -1,10 +1,11 @@
 // Internal: GOST R 34.10-2012 (RFC 7091, OIDs and layouts RFC 9215 §3) and GOST R 34.10-2001 verify-only (RFC 5832, RFC 4491) signature descriptors; signatures s‖r big-endian.
 import { sign as gostSign, verify as gostVerify } from '@eds/gost/gost3410';
-import { verify2001 } from '@eds/gost/legacy';
+import { getCurve2001, verify2001 } from '@eds/gost/legacy';
 import { gostCurveOf, gostPrivateScalar, OID_GOST2001, OID_GOST2012_256, OID_GOST2012_512 } from './_key-material';
 import { absentOrNull, checkDigest } from './_webcrypto';
 import { der } from './asn1';
 import { gostr3411_94, gostr3411_2012_256, gostr3411_2012_512 } from './digests';
+import { UnsupportedAlgorithmError } from './errors';
 import type { AlgorithmIdentifier, DigestAlgorithm, KeyType, PrivateKey, PublicKey, SignatureAlgorithm } from './types';
 
 /** What one GOST descriptor is. */
@@ -67,12 +68,26 @@ function curveOf(s: GostSpec, key: PublicKey | PrivateKey) {
   return curve;
 }
 
+/** True when the key is on one of the GOST R 34.10-2001 parameter sets (RFC 4357 §10.1), the only ones verify2001 takes. */
+function on2001Set(key: PublicKey): boolean {
+  try {
+    getCurve2001(gostCurveOf(key));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Verifies over a digest with @eds/gost; the curve comes from the key's parameter set. */
 function verifyDigest(s: GostSpec, key: PublicKey, digest: Uint8Array, sig: Uint8Array): boolean {
   checkKey(s, key);
   checkDigest(s.name, s.hash, digest);
   const curve = curveOf(s, key);
-  return s.signs ? gostVerify(sig, digest, key.raw, curve) : verify2001(sig, digest, key.raw, curve);
+  if (s.signs) return gostVerify(sig, digest, key.raw, curve);
+  // A 2012 key on a TC26 set under a 2001 signature: the algorithm does not fit the key.
+  if (!on2001Set(key))
+    throw new UnsupportedAlgorithmError({ oid: s.oid }, `${s.name} needs a key on a GOST R 34.10-2001 parameter set`);
+  return verify2001(sig, digest, key.raw, curve);
 }
 
 function signDigest(s: GostSpec, key: PrivateKey, digest: Uint8Array): Uint8Array {
@@ -87,7 +102,7 @@ function signDigest(s: GostSpec, key: PrivateKey, digest: Uint8Array): Uint8Arra
  * public-key OID with the CMS digestAlgorithm naming this hash or absent.
  */
 function matches(s: GostSpec, ai: AlgorithmIdentifier, key?: PublicKey, digestOid?: string): boolean {
-  if (key && !s.keyTypes.includes(key.type)) return false;
+  if (key && (!s.keyTypes.includes(key.type) || (!s.signs && !on2001Set(key)))) return false;
   if (!absentOrNull(ai.params)) return false;
   if (ai.oid === s.oid) return true;
   return ai.oid === s.keyOid && (digestOid === undefined || digestOid === s.hash.oid);

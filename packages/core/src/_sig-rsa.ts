@@ -1,11 +1,11 @@
 // Internal: RSA signature descriptors, RSASSA-PKCS1-v1_5 (RFC 8017 §8.2, OIDs RFC 4055 §5) and RSASSA-PSS (RFC 8017 §8.1, parameters RFC 4055 §3.1); WebCrypto with the bigint fallback of _rsa.ts.
 
+import { bigIntToBytes, bitLength } from './_bytes';
 import { OID_RSA, OID_RSA_PSS, rsaPrivateComponents, rsaPublicComponents } from './_key-material';
 import { type PssParams, type RsaPrivate, signPkcs1Unsafe, signPssUnsafe, verifyPkcs1, verifyPss } from './_rsa';
 import {
   absentOrNull,
   b64u,
-  bigToBytes,
   checkDigest,
   importCached,
   platformSubtle,
@@ -120,16 +120,16 @@ function checkKey(key: PublicKey, name: string): void {
 }
 
 /** Byte length of the modulus; signatures of any other length are invalid (RFC 8017 §8.1.2, §8.2.2 step 1). */
-const modulusBytes = (key: PublicKey) => Math.ceil(rsaPublicComponents(key).n.toString(2).length / 8);
+const modulusBytes = (key: PublicKey) => Math.ceil(bitLength(rsaPublicComponents(key).n) / 8);
 
 function publicJwk(key: PublicKey): JsonWebKey {
   const { n, e } = rsaPublicComponents(key);
-  return { kty: 'RSA', n: b64u(bigToBytes(n)), e: b64u(bigToBytes(e)) };
+  return { kty: 'RSA', n: b64u(bigIntToBytes(n)), e: b64u(bigIntToBytes(e)) };
 }
 
 function privateJwk(key: PrivateKey): JsonWebKey {
   const k = rsaPrivateComponents(key);
-  const f = (v: bigint) => b64u(bigToBytes(v));
+  const f = (v: bigint) => b64u(bigIntToBytes(v));
   return { kty: 'RSA', n: f(k.n), e: f(k.e), d: f(k.d), p: f(k.p), q: f(k.q), dp: f(k.dp), dq: f(k.dq), qi: f(k.qi) };
 }
 
@@ -152,7 +152,7 @@ interface RsaSpec {
   readonly oid?: string;
 }
 
-/** RSASSA-PKCS1-v1_5 with one hash, on a SubtleCrypto source. */
+/** RSASSA-PKCS1-v1_5 with one hash, on a SubtleCrypto source; `signDigest` is variable-time (bigint). */
 export function rsaPkcs1Algorithm(s: RsaSpec, source: SubtleSource = platformSubtle): SignatureAlgorithm & Rebuildable {
   const { hash, name } = s;
   const oid = s.oid as string;
@@ -192,6 +192,8 @@ export function rsaPkcs1Algorithm(s: RsaSpec, source: SubtleSource = platformSub
       if (subtle && ck) return new Uint8Array(await subtle.sign({ name: scheme }, ck, data as BufferSource));
       return signPkcs1Unsafe(rsaPrivateComponents(key) as RsaPrivate, hash, hash.digest(data));
     };
+    // Variable-time bigint RSA even with WebCrypto, which only signs whole messages (documented
+    // on the descriptors and on Signer.signDigest).
     alg.signDigest = async (key, digest) => {
       checkKey(key?.publicKey, name);
       checkDigest(name, hash, digest);
@@ -222,7 +224,7 @@ function paramsOf(ai: AlgorithmIdentifier): PssParams {
   return decodePssParams(ai.params);
 }
 
-/** RSASSA-PSS with one message hash and `params`, on a SubtleCrypto source. */
+/** RSASSA-PSS with one message hash and `params`, on a SubtleCrypto source; `signDigest` is variable-time (bigint). */
 export function rsaPssAlgorithm(s: RsaSpec, params?: PssParams, source: SubtleSource = platformSubtle): PssAlgorithm {
   const { hash, name } = s;
   const p: PssParams = params ?? { hash, mgfHash: hash, saltLength: hash.size };
@@ -277,6 +279,7 @@ export function rsaPssAlgorithm(s: RsaSpec, params?: PssParams, source: SubtleSo
       }
       return signPssUnsafe(rsaPrivateComponents(key), p, hash.digest(data));
     };
+    // Variable-time, as for PKCS#1 v1.5 above.
     alg.signDigest = async (key, digest) => {
       checkKey(key?.publicKey, name);
       checkDigest(name, hash, digest);

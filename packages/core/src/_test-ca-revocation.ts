@@ -1,7 +1,7 @@
 // Internal: the revocation side of the test CA of `@eds/core/testing`: CRLs (RFC 5280 §5) and OCSP responses (RFC 6960 §4.2) from what a CA recorded.
 
+import { equalBytes } from './_bytes';
 import {
-  bytesEqual,
   EXT,
   encodeExtension,
   keyIdentifier,
@@ -224,8 +224,8 @@ function certStatus(
   try {
     const hash = findDigest(id.hashOid);
     mine =
-      bytesEqual(hash.digest(ca.subject), id.nameHash) &&
-      bytesEqual(hash.digest(subjectPublicKeyBits(ca.spki)), id.keyHash);
+      equalBytes(hash.digest(ca.subject), id.nameHash) &&
+      equalBytes(hash.digest(subjectPublicKeyBits(ca.spki)), id.keyHash);
   } catch {
     mine = false;
   }
@@ -259,7 +259,10 @@ function generalizedTime(d: Date): Uint8Array {
  * ```
  */
 export async function createOcspResponse(ca: RevocationAuthority, o: OcspResponseOptions): Promise<Uint8Array> {
-  const status = OCSP_RESPONSE_STATUS[o.responseStatus ?? 'successful'];
+  const name = o.responseStatus ?? 'successful';
+  if (!Object.hasOwn(OCSP_RESPONSE_STATUS, name))
+    throw new RangeError(`createOcspResponse: unknown responseStatus ${JSON.stringify(name)}`);
+  const status = OCSP_RESPONSE_STATUS[name];
   if (status !== 0) return der.seq(der.enumerated(status));
   const time = o.time ?? new Date();
   const nextUpdate = o.nextUpdate === undefined ? new Date(time.getTime() + DAY) : o.nextUpdate;

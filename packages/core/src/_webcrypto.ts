@@ -94,21 +94,16 @@ export function b64u(bytes: Uint8Array): string {
   return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-/** Big-endian magnitude bytes of a non-negative bigint, at least `length` bytes long. */
-export function bigToBytes(n: bigint, length = 0): Uint8Array {
-  if (n < 0n) throw new RangeError('negative integer');
-  let hex = n.toString(16);
-  if (hex.length % 2) hex = `0${hex}`;
-  const bytes = hex.length / 2;
-  const out = new Uint8Array(Math.max(bytes, length));
-  const off = out.length - bytes;
-  for (let i = 0; i < bytes; i++) out[off + i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
+const SUBTLE_HASHES: ReadonlyMap<string, string> = /* @__PURE__ */ new Map([
+  ['sha1', 'SHA-1'],
+  ['sha256', 'SHA-256'],
+  ['sha384', 'SHA-384'],
+  ['sha512', 'SHA-512'],
+]);
 
 /** The WebCrypto name of a SHA digest descriptor name, or undefined for the others. */
 export function subtleHashName(name: string): string | undefined {
-  return { sha1: 'SHA-1', sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' }[name];
+  return SUBTLE_HASHES.get(name);
 }
 
 /** Throws unless `digest` is a `hash`-sized Uint8Array (the *Digest entry points take a finished hash). */

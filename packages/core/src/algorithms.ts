@@ -45,7 +45,8 @@ export const gost2012_512: SignatureAlgorithm = gost512;
  * GOST R 34.10-2001 with GOST R 34.11-94 (CryptoPro parameters), verify only (RFC 5832, RFC 4491
  * §2.2.2): OID 1.2.643.2.2.3, in CMS also the key OID 1.2.643.2.2.19. For archived signatures.
  *
- * @throws TypeError from verify for a key that is not a 256-bit GOST key.
+ * @throws TypeError from verify for a key that is not a 256-bit GOST key; UnsupportedAlgorithmError
+ *   for a key on a parameter set GOST R 34.10-2001 does not have (it does not match such keys).
  * @example
  * ```ts
  * await gost2001.verify(publicKey, archivedDocument, signature);
@@ -124,7 +125,9 @@ export const ecdsaSha1: SignatureAlgorithm = /* @__PURE__ */ ecdsaAlgorithm({
 /**
  * RSASSA-PKCS1-v1_5 with SHA-256, sha256WithRSAEncryption 1.2.840.113549.1.1.11 (RFC 8017 §8.2,
  * RFC 4055 §5); in CMS also rsaEncryption with the digest SHA-256. Signatures raw, k bytes.
- * WebCrypto where present, else bigint code (signing then variable-time).
+ * WebCrypto where present, else bigint code (signing then variable-time). `signDigest` is
+ * always variable-time (bigint), WebCrypto or not, since WebCrypto cannot sign a precomputed
+ * digest: use `sign(data)` where you can.
  *
  * @throws TypeError from verify/sign for a key that is not rsa.
  * @example
@@ -141,6 +144,7 @@ export const rsaPkcs1Sha256: SignatureAlgorithm = /* @__PURE__ */ rsaPkcs1Algori
 
 /**
  * RSASSA-PKCS1-v1_5 with SHA-384, sha384WithRSAEncryption 1.2.840.113549.1.1.12. See {@link rsaPkcs1Sha256}.
+ * `signDigest` is variable-time (bigint) even where WebCrypto exists: use `sign(data)` where you can.
  *
  * @throws TypeError from verify/sign for a key that is not rsa.
  * @example
@@ -157,6 +161,7 @@ export const rsaPkcs1Sha384: SignatureAlgorithm = /* @__PURE__ */ rsaPkcs1Algori
 
 /**
  * RSASSA-PKCS1-v1_5 with SHA-512, sha512WithRSAEncryption 1.2.840.113549.1.1.13. See {@link rsaPkcs1Sha256}.
+ * `signDigest` is variable-time (bigint) even where WebCrypto exists: use `sign(data)` where you can.
  *
  * @throws TypeError from verify/sign for a key that is not rsa.
  * @example
@@ -193,6 +198,9 @@ export const rsaPkcs1Sha1: SignatureAlgorithm = /* @__PURE__ */ rsaPkcs1Algorith
  * id-RSASSA-PSS AlgorithmIdentifier whose hash is SHA-256; {@link findAlgorithm} then returns
  * the descriptor bound to its MGF1 hash and salt length (`withParams`). Keys restricted by
  * RSASSA-PSS parameters in their SPKI are honoured (RFC 4055 §3.3).
+ * WebCrypto where present (when the MGF1 hash is the message hash), else bigint code (signing
+ * then variable-time). `signDigest` is always variable-time (bigint), WebCrypto or not: use
+ * `sign(data)` where you can.
  *
  * @throws TypeError from verify/sign for a key that is not rsa.
  * @example
@@ -209,6 +217,7 @@ export const rsaPssSha256: PssAlgorithm = /* @__PURE__ */ rsaPssAlgorithm({
 
 /**
  * RSASSA-PSS with SHA-384, MGF1-SHA-384, 48-byte salt. See {@link rsaPssSha256}.
+ * `signDigest` is variable-time (bigint) even where WebCrypto exists: use `sign(data)` where you can.
  *
  * @throws TypeError from verify/sign for a key that is not rsa.
  * @example
@@ -224,6 +233,7 @@ export const rsaPssSha384: PssAlgorithm = /* @__PURE__ */ rsaPssAlgorithm({
 
 /**
  * RSASSA-PSS with SHA-512, MGF1-SHA-512, 64-byte salt. See {@link rsaPssSha256}.
+ * `signDigest` is variable-time (bigint) even where WebCrypto exists: use `sign(data)` where you can.
  *
  * @throws TypeError from verify/sign for a key that is not rsa.
  * @example
@@ -391,13 +401,30 @@ export async function verifySignature(
   return a.verify(input.publicKey, input.data, input.signature);
 }
 
+const OID_RSASSA_PSS = '1.2.840.113549.1.1.10';
+
+/**
+ * rsaPkcs1Sha256 for an rsaEncryption key; for an id-RSASSA-PSS key (which must not sign PKCS#1
+ * v1.5, RFC 4055 §1.2) the PSS descriptor its parameters name, bound to them, or rsaPssSha256.
+ */
+function defaultRsaAlgorithm(key: PublicKey): SignatureAlgorithm {
+  const spkiAlgorithm = parseAlgorithmIdentifier(decodeDer(key.spki, 'SubjectPublicKeyInfo').children()[0] as Der);
+  if (spkiAlgorithm.oid !== OID_RSASSA_PSS) return rsaPkcs1Sha256;
+  if (spkiAlgorithm.params === undefined) return rsaPssSha256;
+  const fit = [rsaPssSha256, rsaPssSha384, rsaPssSha512].find((a) => a.matches(spkiAlgorithm, key));
+  if (!fit)
+    throw new UnsupportedAlgorithmError({ oid: OID_RSASSA_PSS }, 'no signing algorithm for this RSASSA-PSS key');
+  return fit.withParams(spkiAlgorithm);
+}
+
 /**
  * The usual signature algorithm for a key: GOST by key size (gost2001 keys: none, they are
- * verify-only), ECDSA P-256/P-384/P-521 with SHA-256/384/512, RSA with PKCS#1 v1.5 and SHA-256,
- * Ed25519.
+ * verify-only), ECDSA P-256/P-384/P-521 with SHA-256/384/512, RSA with PKCS#1 v1.5 and SHA-256
+ * (an id-RSASSA-PSS key: RSASSA-PSS with the hash and salt length its parameters ask for, or
+ * rsaPssSha256), Ed25519.
  *
  * @throws UnsupportedAlgorithmError for a GOST R 34.10-2001 key (signing with it is no longer
- *   allowed) or an ECDSA curve other than the three.
+ *   allowed), an ECDSA curve other than the three, or an id-RSASSA-PSS key restricted to SHA-1.
  * @example
  * ```ts
  * defaultSignatureAlgorithm(key).name; // 'ecdsa-sha256' for a P-256 key
@@ -410,16 +437,16 @@ export function defaultSignatureAlgorithm(key: PublicKey): SignatureAlgorithm {
     case 'gost2012-512':
       return gost2012_512;
     case 'rsa':
-      return rsaPkcs1Sha256;
+      return defaultRsaAlgorithm(key);
     case 'ed25519':
       return ed25519;
     case 'ecdsa': {
-      const byCurve: Record<string, SignatureAlgorithm> = {
-        '1.2.840.10045.3.1.7': ecdsaSha256,
-        '1.3.132.0.34': ecdsaSha384,
-        '1.3.132.0.35': ecdsaSha512,
-      };
-      const a = byCurve[key.curveOid ?? ''];
+      const byCurve = new Map<string | undefined, SignatureAlgorithm>([
+        ['1.2.840.10045.3.1.7', ecdsaSha256],
+        ['1.3.132.0.34', ecdsaSha384],
+        ['1.3.132.0.35', ecdsaSha512],
+      ]);
+      const a = byCurve.get(key.curveOid);
       if (a) return a;
       throw new UnsupportedAlgorithmError(
         { oid: key.curveOid ?? '1.2.840.10045.2.1' },

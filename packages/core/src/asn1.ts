@@ -1,4 +1,5 @@
 // Strict DER (ITU-T X.690 §8 and §10): a bounded reader that keeps raw slices and byte offsets, and a writer.
+import { bigIntToBytes, bitLength, bytesToBigInt, compareBytes } from './_bytes';
 import { DecodeError } from './errors';
 
 /** Identifier octets of the universal tags the SDK reads and writes (X.680 §8.4, X.690 §8.1.2). */
@@ -40,9 +41,22 @@ export interface DerLimits {
 
 const DEFAULT_MAX_SIZE = 64 * 1024 * 1024;
 const DEFAULT_MAX_DEPTH = 64;
+/** Largest INTEGER contents read as a number: a 16384-bit RSA modulus takes 2049 bytes. */
+const MAX_INTEGER_BYTES = 4096;
+/** Largest OBJECT IDENTIFIER contents in bytes. */
+const MAX_OID_BYTES = 256;
+/**
+ * Largest encoded arc: 20 bytes of 7 bits, so that the 128-bit UUID arcs of `2.25` OIDs
+ * (X.667, 19 bytes) still read; the bound keeps arc conversion cheap.
+ */
+const MAX_OID_ARC_BYTES = 20;
+/** Longest DER time: GeneralizedTime with 14 digits, a fraction and `Z` stays far below this. */
+const MAX_TIME_BYTES = 32;
+/** Code units per String.fromCharCode call: spreading more risks a RangeError on the call stack. */
+const CHUNK = 8192;
 
-function fail(why: string, offset: number, path: string): DecodeError {
-  return new DecodeError('ERR_DECODE_DER', `${path}: ${why} (at byte ${offset})`, { offset, path });
+function fail(why: string, offset: number, path: string, code = 'ERR_DECODE_DER'): DecodeError {
+  return new DecodeError(code, `${path}: ${why} (at byte ${offset})`, { offset, path });
 }
 
 const TAG_NAMES: Record<number, string> = Object.fromEntries(
@@ -99,6 +113,11 @@ export class Der {
     return fail(why, this.offset, this.path);
   }
 
+  /** A DecodeError `ERR_DECODE_TOO_LARGE` about this node: contents past a size limit. */
+  tooLarge(why: string): DecodeError {
+    return fail(why, this.offset, this.path, 'ERR_DECODE_TOO_LARGE');
+  }
+
   /** Throws unless the identifier octet is `tag`; returns the node. */
   expect(tag: number): this {
     if (this.tag !== tag) throw this.error(`expected ${tagName(tag)}, found ${tagName(this.tag)}`);
@@ -152,17 +171,19 @@ export class Der {
     return node;
   }
 
-  /** An INTEGER (X.690 §8.3) of any size. */
+  /** An INTEGER (X.690 §8.3) of up to 4096 content bytes; longer ones are a DecodeError. */
   integer(): bigint {
     const v = this.integerBytes();
-    let n = 0n;
-    for (const b of v) n = (n << 8n) | BigInt(b);
+    if (v.length > MAX_INTEGER_BYTES) throw this.tooLarge(`INTEGER longer than ${MAX_INTEGER_BYTES} bytes`);
+    const n = bytesToBigInt(v);
     return (v[0] as number) >= 0x80 ? n - (1n << BigInt(8 * v.length)) : n;
   }
 
   /** A small INTEGER or ENUMERATED (safe-integer range) as a number. */
   smallInt(tag: number = TAG.INTEGER): number {
-    const n = tag === TAG.INTEGER ? this.integer() : this.expect(tag).checkedInteger();
+    // Checked before any conversion, so a huge INTEGER costs nothing: 7 bytes hold 2^53.
+    if (this.expect(tag).value.length > 7) throw this.error('integer too large');
+    const n = tag === TAG.INTEGER ? this.integer() : this.checkedInteger();
     if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < BigInt(Number.MIN_SAFE_INTEGER))
       throw this.error('integer too large');
     return Number(n);
@@ -190,19 +211,24 @@ export class Der {
     return v.length > 1 && v[0] === 0 ? v.subarray(1) : v;
   }
 
-  /** An OBJECT IDENTIFIER as a dotted string (X.690 §8.19). */
+  /** An OBJECT IDENTIFIER as a dotted string (X.690 §8.19), at most 256 bytes with arcs of at most 20 bytes. */
   oid(): string {
     this.expect(TAG.OID);
     const v = this.value;
     if (v.length === 0 || (v[v.length - 1] as number) & 0x80) throw this.error('truncated OBJECT IDENTIFIER');
+    if (v.length > MAX_OID_BYTES) throw this.tooLarge(`OBJECT IDENTIFIER longer than ${MAX_OID_BYTES} bytes`);
     const arcs: string[] = [];
     let n = 0n;
     let start = true;
+    let arcBytes = 0;
     for (const b of v) {
       if (start && b === 0x80) throw this.error('OBJECT IDENTIFIER arc not minimal');
+      if (++arcBytes > MAX_OID_ARC_BYTES)
+        throw this.tooLarge(`OBJECT IDENTIFIER arc longer than ${MAX_OID_ARC_BYTES} bytes`);
       n = (n << 7n) | BigInt(b & 0x7f);
       start = (b & 0x80) === 0;
       if (!start) continue;
+      arcBytes = 0;
       if (arcs.length === 0) {
         const first = n < 80n ? n / 40n : 2n;
         arcs.push(String(first), String(n - first * 40n));
@@ -283,30 +309,29 @@ export class Der {
           throw this.error('invalid UTF-8 in UTF8String');
         }
       case TAG.BMP_STRING:
+        if (v.length % 2) throw this.error('BMP STRING length not a multiple of 2');
+        return fromUnits(v, 2, String.fromCharCode);
       case TAG.UNIVERSAL_STRING: {
-        const width = this.tag === TAG.BMP_STRING ? 2 : 4;
-        if (v.length % width) throw this.error(`${tagName(this.tag)} length not a multiple of ${width}`);
-        const cps: number[] = [];
-        for (let i = 0; i < v.length; i += width) {
-          let cp = 0;
-          for (let j = 0; j < width; j++) cp = cp * 256 + (v[i + j] as number);
-          cps.push(cp);
+        if (v.length % 4) throw this.error('UNIVERSAL STRING length not a multiple of 4');
+        for (let i = 0; i < v.length; i += 4) {
+          const cp = readUnit(v, i, 4);
+          if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+            throw fail(`invalid code point ${cp.toString(16)} in UniversalString`, this.valueOffset + i, this.path);
+          }
         }
-        try {
-          return width === 2 ? String.fromCharCode(...cps) : String.fromCodePoint(...cps);
-        } catch {
-          throw this.error('invalid code point in UniversalString');
-        }
+        return fromUnits(v, 4, String.fromCodePoint);
       }
       default:
         if (!STRING_TAGS.has(this.tag)) throw this.error(`expected a character string, found ${tagName(this.tag)}`);
         if (this.tag !== TAG.TELETEX_STRING && v.some((b) => b > 0x7f)) throw this.error('non-ASCII byte in string');
-        return String.fromCharCode(...v);
+        // Latin-1 by code unit: TextDecoder('latin1') is windows-1252 in WHATWG, which remaps 0x80-0x9f.
+        return fromUnits(v, 1, String.fromCharCode);
     }
   }
 
   /** A UTCTime or GeneralizedTime in DER form (RFC 5280 §4.1.2.5): seconds present, `Z`. */
   time(): Date {
+    if (this.value.length > MAX_TIME_BYTES) throw this.error(`time longer than ${MAX_TIME_BYTES} bytes`);
     const s = String.fromCharCode(...this.value);
     let m: RegExpExecArray | null;
     let year: number;
@@ -328,6 +353,27 @@ export class Der {
     }
     return date;
   }
+}
+
+/** The big-endian unsigned number of `width` bytes at `at`. */
+function readUnit(v: Uint8Array, at: number, width: number): number {
+  let n = 0;
+  for (let j = 0; j < width; j++) n = n * 256 + (v[at + j] as number);
+  return n;
+}
+
+/** A string from big-endian units of `width` bytes, converted `CHUNK` units per call (no stack overflow). */
+function fromUnits(v: Uint8Array, width: number, make: (...units: number[]) => string): string {
+  const count = v.length / width;
+  const parts: string[] = [];
+  const units: number[] = [];
+  for (let start = 0; start < count; start += CHUNK) {
+    const end = Math.min(count, start + CHUNK);
+    units.length = 0;
+    for (let i = start; i < end; i++) units.push(readUnit(v, i * width, width));
+    parts.push(make(...units));
+  }
+  return parts.join('');
 }
 
 const STRING_TAGS = new Set<number>([
@@ -456,6 +502,7 @@ function readTlv(buf: Uint8Array, at: number, base: number, path: string, depth:
 // ---------------------------------------------------------------------------------------------
 // Writer. Every function returns one complete TLV; compose them bottom-up.
 
+/** The bytes of `parts` one after another. */
 function concat(parts: readonly Uint8Array[]): Uint8Array {
   let n = 0;
   for (const p of parts) n += p.length;
@@ -485,22 +532,12 @@ export function tlv(tag: number, ...contents: Uint8Array[]): Uint8Array {
   return out;
 }
 
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
-  return a.length - b.length;
-}
-
+/** The minimal two's-complement bytes of `n` (X.690 §8.3.2), in linear time. */
 function twosComplement(n: bigint): Uint8Array {
-  const bytes: number[] = [];
-  let v = n;
-  for (;;) {
-    const b = Number(v & 0xffn);
-    bytes.unshift(b);
-    v >>= 8n;
-    if ((v === 0n && b < 0x80) || (v === -1n && b >= 0x80)) break;
-  }
-  return new Uint8Array(bytes);
+  // Bits needed including the sign bit: a non-negative n needs bitLength(n) + 1, a negative one
+  // bitLength(-n - 1) + 1 (so -128 fits one byte and -129 needs two).
+  const size = Math.max(1, Math.ceil(((n < 0n ? bitLength(-n - 1n) : bitLength(n)) + 1) / 8));
+  return bigIntToBytes(n < 0n ? (1n << BigInt(8 * size)) + n : n, size);
 }
 
 function utf16(s: string, width: 2 | 4): Uint8Array {
@@ -542,6 +579,7 @@ function timeText(d: Date, fourDigitYear: boolean): Uint8Array {
  * ```
  */
 export const der = {
+  /** A TLV with the identifier octet `tag` and the given contents (X.690 §8.1). */
   tlv,
   /** SEQUENCE of the given TLVs. */
   seq: (...items: Uint8Array[]): Uint8Array => tlv(TAG.SEQUENCE, ...items),
@@ -579,6 +617,7 @@ export const der = {
     }
     return tlv(TAG.OID, new Uint8Array(out));
   },
+  /** OCTET STRING of the given bytes. */
   octets: (bytes: Uint8Array): Uint8Array => tlv(TAG.OCTET_STRING, bytes),
   /** BIT STRING of whole octets, or with `unusedBits` trailing bits unused (and zeroed). */
   bits: (bytes: Uint8Array, unusedBits = 0): Uint8Array => {
@@ -592,18 +631,25 @@ export const der = {
   flags: (bitNumbers: Iterable<number>): Uint8Array => {
     const set = [...bitNumbers];
     if (set.length === 0) return tlv(TAG.BIT_STRING, new Uint8Array(1));
-    const top = Math.max(...set);
+    const top = set.reduce((a, b) => Math.max(a, b), 0);
     const bytes = new Uint8Array((top >> 3) + 1);
     for (const i of set) bytes[i >> 3] = (bytes[i >> 3] as number) | (0x80 >> (i & 7));
     return der.bits(bytes, 7 - (top & 7));
   },
+  /** BOOLEAN in DER form (0xff for true). */
   bool: (v: boolean): Uint8Array => tlv(TAG.BOOLEAN, Uint8Array.of(v ? 0xff : 0)),
+  /** NULL. */
   null: (): Uint8Array => Uint8Array.of(TAG.NULL, 0),
+  /** UTF8String. */
   utf8: (s: string): Uint8Array => tlv(TAG.UTF8_STRING, new TextEncoder().encode(s)),
+  /** PrintableString; RangeError for a character outside its set (X.680 §41.4). */
   printable: (s: string): Uint8Array =>
     tlv(TAG.PRINTABLE_STRING, ascii(s, /^[A-Za-z0-9 '()+,\-./:=?]*$/, 'PrintableString')),
+  /** NumericString (digits and space); RangeError otherwise. */
   numeric: (s: string): Uint8Array => tlv(TAG.NUMERIC_STRING, ascii(s, /^[0-9 ]*$/, 'NumericString')),
+  /** IA5String (ASCII); RangeError otherwise. */
   ia5: (s: string): Uint8Array => tlv(TAG.IA5_STRING, ascii(s, /^[\p{ASCII}]*$/u, 'IA5String')),
+  /** BMPString (UTF-16BE); RangeError for characters outside the BMP. */
   bmp: (s: string): Uint8Array => tlv(TAG.BMP_STRING, utf16(s, 2)),
   /** UTCTime, YYMMDDHHMMSSZ (years 1950-2049). */
   utcTime: (d: Date): Uint8Array => {
@@ -626,5 +672,6 @@ export const der = {
     const node = decodeDer(inner, 'implicit');
     return tlv(contextTag(n, node.constructed), node.value);
   },
+  /** The bytes of several TLVs one after another (no header added). */
   concat,
 } as const;

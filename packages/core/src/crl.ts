@@ -1,6 +1,6 @@
 // Certificate revocation list view (RFC 5280 §5) with lazy, streaming access to revoked entries for CRLs of tens of MB.
 
-import { bytesEqual, formatDate, LABELS, type Lang, renderLines } from './_describe';
+import { bytesEqual, formatDate, type Lang, labelsFor, readSerial, renderLines, serialBytes } from './_describe';
 import { extensionsJson, optionalTime, readSigned } from './_signed';
 import { contextTag, type Der, decodeDer, der, TAG } from './asn1';
 import { toDer } from './encoding';
@@ -141,7 +141,7 @@ export class Crl {
 
   private readEntry(node: Der): RevokedEntry {
     const r = node.read();
-    const serialNumber = r.next(TAG.INTEGER, 'userCertificate').integer();
+    const serialNumber = readSerial(r.next(TAG.INTEGER, 'userCertificate')).value;
     const revocationDate = r.next(undefined, 'revocationDate').time();
     const extNode = r.optional(TAG.SEQUENCE, 'crlEntryExtensions');
     r.end();
@@ -162,27 +162,44 @@ export class Crl {
   }
 
   /**
-   * The entry for `serial`, or undefined; scans without building an array (indirect CRLs:
-   * the certificateIssuer of the entry is in the result; matching the issuer is the caller's).
+   * The first entry for `serial`, or undefined; scans without building an array. Serials are
+   * compared by value, so an entry whose INTEGER is padded (`00 00 01`, accepted leniently as in
+   * certificates) is found for `1n`. Indirect CRLs: the certificateIssuer of the entry is in the
+   * result; matching the issuer is the caller's.
    *
-   * @throws DecodeError for a malformed entry met on the way.
+   * @throws DecodeError for a malformed entry met on the way, or a serial over 128 bytes.
    * @example
    * ```ts
    * crl.findEntry(cert.serialNumber)?.reasonCode;
    * ```
    */
   findEntry(serial: bigint): RevokedEntry | undefined {
+    // Minimal two's-complement bytes on both sides: equal bytes exactly when equal values.
     const want = decodeDer(der.int(serial), 'serial').value;
     for (const node of this.nodes()) {
       const first = node.read().next(TAG.INTEGER, 'userCertificate');
-      if (bytesEqual(first.value, want)) return this.readEntry(node);
+      if (bytesEqual(serialBytes(first), want)) return this.readEntry(node);
     }
     return undefined;
   }
 
-  /** True when `serial` is listed (certificateHold included; see {@link findEntry} for the reason). */
+  /**
+   * True when `serial` is listed with any reason but removeFromCRL (RFC 5280 §5.3.1): a
+   * certificateHold entry counts as revoked, and a removeFromCRL entry (which only appears in
+   * delta CRLs, to lift a hold) does not. This is a lookup by serial only: it does not interpret
+   * `certificateIssuer` (indirect CRLs, RFC 5280 §5.3.3), so in an indirect CRL the entry may
+   * belong to another issuer; a verifier that handles indirect or delta CRLs should use
+   * {@link findEntry} or {@link entries} and decide from the entry.
+   *
+   * @throws DecodeError as {@link findEntry}.
+   * @example
+   * ```ts
+   * if (crl.isRevoked(cert.serialNumber)) reject();
+   * ```
+   */
   isRevoked(serial: bigint): boolean {
-    return this.findEntry(serial) !== undefined;
+    const entry = this.findEntry(serial);
+    return entry !== undefined && entry.reasonCode !== 'removeFromCRL';
   }
 
   /** The number of revoked entries, counted once without decoding them. */
@@ -204,7 +221,7 @@ export class Crl {
    * ```
    */
   describe(lang: Lang = 'en'): string {
-    const L = LABELS[lang];
+    const L = labelsFor(lang);
     const delta = this.deltaCrlIndicator;
     return renderLines([
       [L.revocationList, `v${this.version}`],

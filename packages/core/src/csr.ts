@@ -1,4 +1,5 @@
 // PKCS#10 certification requests (RFC 2986): building and signing with any Signer, and a read-only view.
+import { compareBytes } from './_bytes';
 import {
   type ExtensionsInput,
   encodeExtensions,
@@ -133,12 +134,6 @@ export async function createCsr(options: CsrOptions): Promise<Uint8Array> {
   );
   options.signal?.throwIfAborted();
   return signEnvelope(signer, info, options.signal);
-}
-
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
-  return a.length - b.length;
 }
 
 /** A read-only view of a PKCS#10 request; byte fields are views of the input. */

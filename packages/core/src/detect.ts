@@ -38,24 +38,26 @@ export interface Detection {
   objects: DetectedObject[];
 }
 
-const PEM_KINDS: Record<string, ObjectKind> = {
-  CERTIFICATE: 'certificate',
-  'TRUSTED CERTIFICATE': 'certificate',
-  'X509 CRL': 'crl',
-  CRL: 'crl',
-  'OCSP RESPONSE': 'ocsp-response',
-  'OCSP REQUEST': 'ocsp-request',
-  PKCS7: 'cms-other',
-  CMS: 'cms-other',
-  PKCS12: 'pkcs12',
-  'CERTIFICATE REQUEST': 'csr',
-  'NEW CERTIFICATE REQUEST': 'csr',
-  'PUBLIC KEY': 'public-key',
-  'PRIVATE KEY': 'private-key',
-  'EC PRIVATE KEY': 'private-key',
-  'RSA PRIVATE KEY': 'private-key',
-  'ENCRYPTED PRIVATE KEY': 'encrypted-private-key',
-};
+// A Map, not an object literal: labels come from the input, and `constructor` or `__proto__`
+// must not find Object.prototype members.
+const PEM_KINDS: ReadonlyMap<string, ObjectKind> = new Map<string, ObjectKind>([
+  ['CERTIFICATE', 'certificate'],
+  ['TRUSTED CERTIFICATE', 'certificate'],
+  ['X509 CRL', 'crl'],
+  ['CRL', 'crl'],
+  ['OCSP RESPONSE', 'ocsp-response'],
+  ['OCSP REQUEST', 'ocsp-request'],
+  ['PKCS7', 'cms-other'],
+  ['CMS', 'cms-other'],
+  ['PKCS12', 'pkcs12'],
+  ['CERTIFICATE REQUEST', 'csr'],
+  ['NEW CERTIFICATE REQUEST', 'csr'],
+  ['PUBLIC KEY', 'public-key'],
+  ['PRIVATE KEY', 'private-key'],
+  ['EC PRIVATE KEY', 'private-key'],
+  ['RSA PRIVATE KEY', 'private-key'],
+  ['ENCRYPTED PRIVATE KEY', 'encrypted-private-key'],
+]);
 
 const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
 const OID_ENVELOPED_DATA = '1.2.840.113549.1.7.3';
@@ -84,7 +86,7 @@ export function detect(input: Uint8Array | string, options: { maxBytes?: number 
   if (encoding === 'pem') {
     const objects = decodePem(text, options).map((block) => {
       const found = classify(block.bytes);
-      const byLabel = PEM_KINDS[block.label];
+      const byLabel = PEM_KINDS.get(block.label);
       // A mislabelled block keeps its true kind; a damaged one keeps its label's, so that the
       // parser for that kind reports exactly what is wrong with it.
       const kind = found.kind === 'unknown' && byLabel ? byLabel : found.kind;

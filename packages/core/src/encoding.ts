@@ -239,20 +239,43 @@ export type Encoding = 'der' | 'pem' | 'base64' | 'unknown';
  * ```
  */
 export function detectEncoding(input: Uint8Array | string): Encoding {
-  if (typeof input !== 'string') {
-    if (looksLikeDer(input)) return 'der';
-    input = latin1(input.subarray(0, Math.min(input.length, 4096)), input.length <= 4096);
+  // PEM may follow other text (comments, `openssl x509 -text` output), as RFC 7468 §5.2 allows:
+  // the whole input is searched, text or bytes alike.
+  if (typeof input === 'string') {
+    if (/-----BEGIN [\x21-\x7e]/.test(input)) return 'pem';
+    return /^[A-Za-z0-9+/=\s]+$/.test(input) && /[A-Za-z0-9+/]/.test(input) ? 'base64' : 'unknown';
   }
-  // PEM may follow other text (comments, `openssl x509 -text` output), as RFC 7468 §5.2 allows.
-  if (/-----BEGIN [\x21-\x7e]/.test(input)) return 'pem';
-  return /^[A-Za-z0-9+/=\s]+$/.test(input) && /[A-Za-z0-9+/]/.test(input) ? 'base64' : 'unknown';
+  if (looksLikeDer(input)) return 'der';
+  if (hasPemBegin(input)) return 'pem';
+  return looksLikeBase64(input) ? 'base64' : 'unknown';
 }
 
-function latin1(bytes: Uint8Array, complete: boolean): string {
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  // A cut-off prefix only decides PEM versus not; for Base64 the whole text is needed.
-  return complete ? s : s.replace(/[A-Za-z0-9+/=\s]*$/, '');
+const PEM_MARKER = /* @__PURE__ */ Uint8Array.from('-----BEGIN ', (c) => c.charCodeAt(0));
+
+/** `-----BEGIN ` and a printable character anywhere in the bytes, without making a string. */
+function hasPemBegin(b: Uint8Array): boolean {
+  const m = PEM_MARKER.length;
+  for (let at = b.indexOf(0x2d); at >= 0 && at + m < b.length; at = b.indexOf(0x2d, at + 1)) {
+    let i = 1;
+    while (i < m && b[at + i] === PEM_MARKER[i]) i++;
+    const next = b[at + m] as number;
+    if (i === m && next >= 0x21 && next <= 0x7e) return true;
+  }
+  return false;
+}
+
+/** The bytes-side twin of the string test: Base64 characters and white space only, at least one character. */
+function looksLikeBase64(b: Uint8Array): boolean {
+  let digits = false;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i] as number;
+    const digit =
+      (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f;
+    // `\s` on the Latin-1 reading of a byte: TAB..CR, space and no-break space.
+    if (digit) digits = true;
+    else if (c !== 0x3d && c !== 0x20 && c !== 0xa0 && (c < 0x09 || c > 0x0d)) return false;
+  }
+  return digits;
 }
 
 /** SEQUENCE tag and a length that fits the buffer exactly (DER), or the BER indefinite form. */

@@ -1,22 +1,22 @@
 // X.509 certificate, CRL and OCSP extensions (RFC 5280 §4.2, §5.2, §5.3; RFC 6960 §4.4; FSB order 795 sign-tool extensions).
 
-import { retag } from './_describe';
+import { readSerial, retag } from './_describe';
 import { type Extension, openExtension as open } from './_extension-list';
 import { type GeneralName, readGeneralName, readGeneralNames } from './_general-name';
 import { contextTag, type Der, TAG } from './asn1';
+import { DecodeError } from './errors';
 import { OID_AD_CA_ISSUERS, OID_AD_OCSP, OID_QT_CPS, OID_QT_UNOTICE } from './oids';
 
 // The extension list, GeneralName with nameConstraints, and the revocation-related extensions
 // live in internal files; this module is their one public entry point.
 export { type Extension, findExtension, parseExtensions } from './_extension-list';
+// readGeneralName/readGeneralNames/readReason take decoded nodes and stay internal (used by ocsp.ts).
 export {
   decodeGeneralNames,
   decodeNameConstraints,
   type GeneralName,
   type GeneralSubtree,
   type NameConstraints,
-  readGeneralName,
-  readGeneralNames,
 } from './_general-name';
 export {
   CRL_REASONS,
@@ -31,7 +31,6 @@ export {
   type IssuingDistributionPoint,
   REASON_FLAG_BITS,
   type ReasonFlag,
-  readReason,
 } from './_revocation-extensions';
 
 // ---------------------------------------------------------------------------------------------
@@ -139,6 +138,9 @@ export interface PolicyInformation {
   readonly qualifiers: readonly PolicyQualifier[];
 }
 
+/** Most PolicyInformation entries read from one certificatePolicies (real ones have a handful). */
+const MAX_POLICIES = 1024;
+
 /**
  * certificatePolicies (RFC 5280 §4.2.1.4); Russian qualified certificates list the sign-tool
  * class here (1.2.643.100.113.x). A duplicate policy OID is an error.
@@ -151,7 +153,8 @@ export interface PolicyInformation {
  * NoticeReference ::= SEQUENCE { organization DisplayText, noticeNumbers SEQUENCE OF INTEGER }
  * ```
  *
- * @throws DecodeError for malformed DER.
+ * @throws DecodeError for malformed DER, an empty list, a duplicate policy; `ERR_DECODE_TOO_LARGE`
+ *   past 1024 policies.
  * @example
  * ```ts
  * decodeCertificatePolicies(ext).map((p) => p.oid);
@@ -160,12 +163,20 @@ export interface PolicyInformation {
 export function decodeCertificatePolicies(input: Extension | Uint8Array): PolicyInformation[] {
   const node = open(input, 'certificatePolicies').expect(TAG.SEQUENCE);
   const out: PolicyInformation[] = [];
+  const seen = new Set<string>();
   for (const item of node.iterate()) {
+    if (out.length >= MAX_POLICIES) {
+      throw new DecodeError('ERR_DECODE_TOO_LARGE', `more than ${MAX_POLICIES} policies`, {
+        offset: item.offset,
+        path: node.path,
+      });
+    }
     const r = item.read();
     const oid = r.next(TAG.OID, 'policyIdentifier').oid();
     const qs = r.optional(TAG.SEQUENCE, 'policyQualifiers');
     r.end();
-    if (out.some((p) => p.oid === oid)) throw item.error(`duplicate policy ${oid}`);
+    if (seen.has(oid)) throw item.error(`duplicate policy ${oid}`);
+    seen.add(oid);
     out.push({ oid, qualifiers: qs ? qs.children().map(readQualifier) : [] });
   }
   if (out.length === 0) throw node.error('empty certificatePolicies');
@@ -240,7 +251,8 @@ export function decodeAuthorityKeyIdentifier(input: Extension | Uint8Array): Aut
   return {
     keyIdentifier: kid?.value,
     authorityCertIssuer: issuer ? readGeneralNames(issuer, issuer.tag) : undefined,
-    authorityCertSerialNumber: serial ? retag(serial, TAG.INTEGER).integer() : undefined,
+    // Read as leniently as the certificate serial it names (padded INTEGERs are accepted there).
+    authorityCertSerialNumber: serial ? readSerial(retag(serial, TAG.INTEGER)).value : undefined,
   };
 }
 
@@ -290,6 +302,8 @@ export function decodeInfoAccess(input: Extension | Uint8Array): InfoAccess {
     );
   return { descriptions, ocsp: uris(OID_AD_OCSP), caIssuers: uris(OID_AD_CA_ISSUERS) };
 }
+
+/** The policyConstraints skip counts (RFC 5280 §4.2.1.11); an absent field is undefined. */
 export interface PolicyConstraints {
   readonly requireExplicitPolicy?: number | undefined;
   readonly inhibitPolicyMapping?: number | undefined;

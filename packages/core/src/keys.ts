@@ -2,11 +2,9 @@
 import { type GostCurve, getCurve } from '@eds/gost/curves';
 import { getPublicKey as gostPublicKey, publicPoint } from '@eds/gost/gost3410';
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { bigIntToBytes, bitLength, bytesToBigInt, equalBytes } from './_bytes';
 import {
-  bigToBytesBE,
   bigToBytesLE,
-  bitLength,
-  bytesToBigBE,
   checkEd25519Point,
   type EcCurveInfo,
   ecCurveInfo,
@@ -261,10 +259,6 @@ function checkIncluded(parts: Pkcs8Parts, same: (bits: Uint8Array) => boolean): 
   }
 }
 
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
 function gostPrivateKey(parts: Pkcs8Parts, type: KeyType, bits: 256 | 512): PrivateKey {
   const p = readGostParams(parts.params, bits, parts.algorithm.path);
   const d = bigToBytesLE(gostScalarFromContents(parts.privateKey, p.curve), p.curve.byteLength);
@@ -302,7 +296,7 @@ function ecKeyFromScalar(
   check?: (pub: Uint8Array) => void,
 ): PrivateKey {
   if (dBytes.length > info.size) throw keyError(`EC private key longer than ${info.size} bytes`, path);
-  const d = bigToBytesBE(bytesToBigBE(dBytes), info.size);
+  const d = bigIntToBytes(bytesToBigInt(dBytes), info.size);
   if (!info.noble.utils.isValidSecretKey(d)) throw keyError(`EC private key is not in [1, n) for ${info.name}`, path);
   const pub = info.noble.getPublicKey(d, false);
   check?.(pub);

@@ -218,7 +218,7 @@ function prefixed(values: string[], prefix: string): string | undefined {
 }
 
 function attributeText(a: NameAttribute): string {
-  const short = RFC4514_NAMES[a.type];
+  const short = Object.hasOwn(RFC4514_NAMES, a.type) ? RFC4514_NAMES[a.type] : undefined;
   if (!short || !a.isString) return `${a.type}=#${hex(a.raw)}`;
   return `${short}=${escapeValue(a.value)}`;
 }
@@ -243,15 +243,28 @@ function attributeEquals(a: NameAttribute, b: NameAttribute): boolean {
   return bytesEqual(a.raw, b.raw);
 }
 
+/** The comparison key of {@link attributeEquals}: equal keys exactly when the attributes match. */
+function attributeKey(a: NameAttribute): string {
+  // A string value's DER never equals a non-string's (their tags differ), so the two kinds cannot collide.
+  return `${a.type} ${a.isString ? `s${prepareString(a.value)}` : `b${hex(a.raw)}`}`;
+}
+
+/** Multiset equality of two RDNs, linear in their size (an RDN may hold up to 1024 attributes). */
 function rdnEquals(a: readonly NameAttribute[], b: readonly NameAttribute[]): boolean {
   if (a.length !== b.length) return false;
-  const used = new Set<number>();
-  return a.every((x) => {
-    const j = b.findIndex((y, k) => !used.has(k) && attributeEquals(x, y));
-    if (j < 0) return false;
-    used.add(j);
-    return true;
-  });
+  if (a.length === 1) return attributeEquals(a[0] as NameAttribute, b[0] as NameAttribute);
+  const counts = new Map<string, number>();
+  for (const x of a) {
+    const k = attributeKey(x);
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  for (const y of b) {
+    const k = attributeKey(y);
+    const n = counts.get(k);
+    if (!n) return false;
+    counts.set(k, n - 1);
+  }
+  return true;
 }
 
 function readAttribute(node: Der, rdn: number): NameAttribute {

@@ -1,18 +1,12 @@
 // OCSP response and request views (RFC 6960 §4.1, §4.2): parsing only; verification belongs to @eds/verify.
 
-import { formatDate, hex, LABELS, type Lang, readAlgorithm, readSerial, renderLines } from './_describe';
+import { formatDate, hex, type Lang, labelsFor, readAlgorithm, readSerial, renderLines } from './_describe';
+import { type GeneralName, readGeneralName } from './_general-name';
+import { readReason } from './_revocation-extensions';
 import { extensionsJson } from './_signed';
 import { contextTag, type Der, decodeDer, TAG } from './asn1';
 import { toDer } from './encoding';
-import {
-  decodeOcspNonce,
-  type Extension,
-  findExtension,
-  type GeneralName,
-  parseExtensions,
-  readGeneralName,
-  readReason,
-} from './extensions';
+import { decodeOcspNonce, type Extension, findExtension, parseExtensions } from './extensions';
 import { type Name, parseName } from './name';
 import { OID_OCSP_BASIC, OID_OCSP_NONCE, oidName } from './oids';
 import type { AlgorithmIdentifier } from './types';
@@ -273,11 +267,11 @@ function makeResponse(
 
 function statusText(s: CertStatus, lang: Lang): string {
   if (s.status !== 'revoked') return s.status;
-  return `revoked ${formatDate(s.time, lang)}${s.reason ? ` (${LABELS[lang].reason} ${s.reason})` : ''}`;
+  return `revoked ${formatDate(s.time, lang)}${s.reason ? ` (${labelsFor(lang).reason} ${s.reason})` : ''}`;
 }
 
 function describeResponse(status: OcspResponseStatus, basic: BasicOcspResponse | undefined, lang: Lang): string {
-  const L = LABELS[lang];
+  const L = labelsFor(lang);
   const rows: [string, string | undefined][] = [[L.ocspResponse, status]];
   if (basic) {
     const id = basic.responderId;

@@ -323,12 +323,13 @@ const NAMES: Readonly<Record<string, Names>> = {
  * ```
  */
 export function oidName(oid: string, lang: 'en' | 'ru' = 'en'): string {
-  const names = NAMES[oid];
+  // Own keys only: `constructor` or `toString` must not reach Object.prototype.
+  const names = Object.hasOwn(NAMES, oid) ? NAMES[oid] : undefined;
   if (!names) return oid;
   return lang === 'ru' ? (names[1] ?? names[0]) : names[0];
 }
 
 /** True when `oid` has a readable name in {@link oidName}. */
 export function isKnownOid(oid: string): boolean {
-  return oid in NAMES;
+  return Object.hasOwn(NAMES, oid);
 }

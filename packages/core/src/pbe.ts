@@ -14,6 +14,7 @@ import {
   readAlgorithm,
   unpad,
   utf8,
+  type WorkBudget,
   wholeBlocks,
 } from './_pbes2';
 import { bmpPassword, pkcs12Kdf } from './_pkcs12-kdf';
@@ -52,24 +53,24 @@ export type PbeScheme =
   | 'magma-ctr-acpkm';
 
 /** PKCS#12 PBE (RFC 7292 App. C): key bytes, cipher, RC2 effective bits. */
-const PKCS12_PBE: Record<string, { keyLen: number; cipher: 'des-ede3' | 'rc2' | 'rc4'; name: string }> = {
-  '1.2.840.113549.1.12.1.1': { keyLen: 16, cipher: 'rc4', name: 'pbeWithSHAAnd128BitRC4' },
-  '1.2.840.113549.1.12.1.2': { keyLen: 5, cipher: 'rc4', name: 'pbeWithSHAAnd40BitRC4' },
-  '1.2.840.113549.1.12.1.3': { keyLen: 24, cipher: 'des-ede3', name: 'pbeWithSHAAnd3-KeyTripleDES-CBC' },
-  '1.2.840.113549.1.12.1.4': { keyLen: 16, cipher: 'des-ede3', name: 'pbeWithSHAAnd2-KeyTripleDES-CBC' },
-  '1.2.840.113549.1.12.1.5': { keyLen: 16, cipher: 'rc2', name: 'pbeWithSHAAnd128BitRC2-CBC' },
-  '1.2.840.113549.1.12.1.6': { keyLen: 5, cipher: 'rc2', name: 'pbeWithSHAAnd40BitRC2-CBC' },
-};
+const PKCS12_PBE: ReadonlyMap<string, { keyLen: number; cipher: 'des-ede3' | 'rc2' | 'rc4'; name: string }> = new Map([
+  ['1.2.840.113549.1.12.1.1', { keyLen: 16, cipher: 'rc4', name: 'pbeWithSHAAnd128BitRC4' }],
+  ['1.2.840.113549.1.12.1.2', { keyLen: 5, cipher: 'rc4', name: 'pbeWithSHAAnd40BitRC4' }],
+  ['1.2.840.113549.1.12.1.3', { keyLen: 24, cipher: 'des-ede3', name: 'pbeWithSHAAnd3-KeyTripleDES-CBC' }],
+  ['1.2.840.113549.1.12.1.4', { keyLen: 16, cipher: 'des-ede3', name: 'pbeWithSHAAnd2-KeyTripleDES-CBC' }],
+  ['1.2.840.113549.1.12.1.5', { keyLen: 16, cipher: 'rc2', name: 'pbeWithSHAAnd128BitRC2-CBC' }],
+  ['1.2.840.113549.1.12.1.6', { keyLen: 5, cipher: 'rc2', name: 'pbeWithSHAAnd40BitRC2-CBC' }],
+]);
 
 /** PBES1 (RFC 8018 §6.1, App. A.3): hash and cipher. */
-const PBES1: Record<string, { hash: CHash | undefined; cipher: 'des' | 'rc2'; name: string }> = {
-  '1.2.840.113549.1.5.1': { hash: undefined, cipher: 'des', name: 'pbeWithMD2AndDES-CBC' },
-  '1.2.840.113549.1.5.4': { hash: undefined, cipher: 'rc2', name: 'pbeWithMD2AndRC2-CBC' },
-  '1.2.840.113549.1.5.3': { hash: md5, cipher: 'des', name: 'pbeWithMD5AndDES-CBC' },
-  '1.2.840.113549.1.5.6': { hash: md5, cipher: 'rc2', name: 'pbeWithMD5AndRC2-CBC' },
-  '1.2.840.113549.1.5.10': { hash: sha1, cipher: 'des', name: 'pbeWithSHA1AndDES-CBC' },
-  '1.2.840.113549.1.5.11': { hash: sha1, cipher: 'rc2', name: 'pbeWithSHA1AndRC2-CBC' },
-};
+const PBES1: ReadonlyMap<string, { hash: CHash | undefined; cipher: 'des' | 'rc2'; name: string }> = new Map([
+  ['1.2.840.113549.1.5.1', { hash: undefined, cipher: 'des', name: 'pbeWithMD2AndDES-CBC' }],
+  ['1.2.840.113549.1.5.4', { hash: undefined, cipher: 'rc2', name: 'pbeWithMD2AndRC2-CBC' }],
+  ['1.2.840.113549.1.5.3', { hash: md5, cipher: 'des', name: 'pbeWithMD5AndDES-CBC' }],
+  ['1.2.840.113549.1.5.6', { hash: md5, cipher: 'rc2', name: 'pbeWithMD5AndRC2-CBC' }],
+  ['1.2.840.113549.1.5.10', { hash: sha1, cipher: 'des', name: 'pbeWithSHA1AndDES-CBC' }],
+  ['1.2.840.113549.1.5.11', { hash: sha1, cipher: 'rc2', name: 'pbeWithSHA1AndRC2-CBC' }],
+]);
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -85,6 +86,8 @@ export interface PbeDecryptOptions {
    * (`00 00`). Some writers encode an empty password that way. @internal set by parsePkcs12.
    */
   absentPassword?: boolean;
+  /** The cumulative iteration budget of a whole PFX read. @internal set by parsePkcs12. */
+  budget?: WorkBudget;
 }
 
 /** Options of encryption (PBES2). */
@@ -134,8 +137,10 @@ export async function decryptPbe(
   const alg = readAlgorithm(node);
   if (alg.oid === OID_PBES2) return decryptPbes2(alg, data, password, options);
   if (alg.oid === OID_CRYPTOPRO_PFX_KEY) throw cryptoProKeyBagError();
-  if (PKCS12_PBE[alg.oid]) return decryptPkcs12Pbe(alg, data, password, options);
-  if (PBES1[alg.oid]) return decryptPbes1(alg, data, password, options);
+  const pkcs12 = PKCS12_PBE.get(alg.oid);
+  if (pkcs12) return decryptPkcs12Pbe(alg, pkcs12, data, password, options);
+  const pbes1 = PBES1.get(alg.oid);
+  if (pbes1) return decryptPbes1(alg, pbes1, data, password, options);
   throw new UnsupportedAlgorithmError({ oid: alg.oid }, `password-based encryption ${alg.oid} is not supported`);
 }
 
@@ -161,14 +166,15 @@ function readSaltIterations(alg: Algorithm, options: PbeDecryptOptions): { salt:
 
 async function decryptPkcs12Pbe(
   alg: Algorithm,
+  spec: { keyLen: number; cipher: 'des-ede3' | 'rc2' | 'rc4'; name: string },
   data: Uint8Array,
   password: string,
   options: PbeDecryptOptions,
 ): Promise<Uint8Array> {
-  const spec = PKCS12_PBE[alg.oid] as (typeof PKCS12_PBE)[string];
   if (spec.cipher === 'rc4') throw new UnsupportedAlgorithmError({ oid: alg.oid }, `${spec.name} is not supported`);
   const { salt, iterations } = readSaltIterations(alg, options);
   wholeBlocks(alg.node, data, 8);
+  options.budget?.spend(2 * iterations, alg.node); // two derivations: the key and the IV
   const pw = options.absentPassword && password === '' ? new Uint8Array(0) : bmpPassword(password);
   const kdfOptions = { signal: options.signal };
   const key = await pkcs12Kdf(sha1, pw, salt, 1, iterations, spec.keyLen, kdfOptions);
@@ -186,15 +192,16 @@ async function decryptPkcs12Pbe(
 /** PBES1 (RFC 8018 §6.1): DK = T_c, T_1 = Hash(P ‖ S); key = DK[0..8], IV = DK[8..16]. */
 async function decryptPbes1(
   alg: Algorithm,
+  spec: { hash: CHash | undefined; cipher: 'des' | 'rc2'; name: string },
   data: Uint8Array,
   password: string,
   options: PbeDecryptOptions,
 ): Promise<Uint8Array> {
-  const spec = PBES1[alg.oid] as (typeof PBES1)[string];
   if (!spec.hash) throw new UnsupportedAlgorithmError({ oid: alg.oid }, `${spec.name} (MD2) is not supported`);
   const { salt, iterations } = readSaltIterations(alg, options);
   if (salt.length !== 8) throw alg.node.error('PBES1 salt must be 8 bytes');
   wholeBlocks(alg.node, data, 8);
+  options.budget?.spend(iterations, alg.node);
   const pw = utf8(password);
   let t = spec.hash.create().update(pw).update(salt).digest();
   for (let i = 1; i < iterations; i++) {

@@ -1,7 +1,7 @@
 // PKCS#12 / PFX files (RFC 7292) in three dialects: standard, GOST TC26 (R 50.1.112-2016, RFC 9548) and legacy CryptoPro GOST 2001; reading and writing with password integrity and privacy.
 
 import { sha1 } from '@noble/hashes/legacy.js';
-import { DEFAULT_MAX_ITERATIONS } from './_pbes2';
+import { DEFAULT_MAX_ITERATIONS, workBudget } from './_pbes2';
 import { makeMac, verifyMac } from './_pkcs12-mac';
 import { type Der, decodeDer, der, TAG } from './asn1';
 import { toDer } from './encoding';
@@ -58,6 +58,22 @@ export interface ParsePkcs12Options {
   maxSize?: number;
   /** Largest iteration count of the MAC or any PBE (default 10,000,000); more is a DecodeError `ERR_DECODE_TOO_LARGE`. */
   maxIterations?: number;
+  /**
+   * Largest sum of the iteration counts of all key derivations one call runs (default
+   * 20,000,000): every MAC key rule tried (up to three, before anything is authenticated) and
+   * every encrypted bag (the legacy PKCS#12 PBEs count twice, for the key and the IV). A file
+   * that needs more is refused with DecodeError `ERR_DECODE_TOO_LARGE` before the derivation that
+   * would exceed it runs, so a hostile file of many bags cannot keep a thread busy for minutes.
+   */
+  maxTotalIterations?: number;
+  /**
+   * Refuse a file without integrity MAC (UnsupportedFormatError `pfx-without-mac`). Default
+   * false, as OpenSSL: such files exist (`openssl pkcs12 -nomac`, some exporters) and are read,
+   * with `mac: undefined` in the result. Without a MAC nothing authenticates the contents: whoever
+   * can replace the file can put in a key and certificates of their own (a plain keyBag needs no
+   * password), so set this when the file comes from somewhere you do not control.
+   */
+  requireMac?: boolean;
   /** Aborts key derivation. */
   signal?: AbortSignal;
 }
@@ -87,6 +103,8 @@ export interface CreatePkcs12Options {
 }
 
 const DEFAULT_MAX_SIZE = 16 * 1024 * 1024;
+/** Default {@link ParsePkcs12Options.maxTotalIterations}: two derivations at the largest count allowed. */
+const DEFAULT_MAX_TOTAL_ITERATIONS = 20_000_000;
 const MAX_BAGS = 10_000;
 const MAX_NESTING = 4;
 
@@ -120,11 +138,16 @@ interface ParseState {
  * ```
  * Only strict DER is read (BER files with indefinite lengths are refused with a DecodeError).
  *
+ * Work is bounded: `maxIterations` per derivation, `maxTotalIterations` for all of them,
+ * 10,000 bags, 16 MiB (`maxSize`). A file without MAC is read unless `requireMac` is set (see
+ * there why you may want it) and reports `mac: undefined`.
+ *
  * @throws WrongPasswordError when the MAC does not verify or, without a MAC, decryption fails.
- * @throws DecodeError for a malformed file (with the path of the fault) or an iteration count
- *   above `maxIterations` (`ERR_DECODE_TOO_LARGE`).
+ * @throws DecodeError for a malformed file (with the path of the fault), an iteration count
+ *   above `maxIterations` or a total above `maxTotalIterations` (`ERR_DECODE_TOO_LARGE`).
  * @throws UnsupportedAlgorithmError for an unknown MAC or cipher; UnsupportedFormatError for
- *   CryptoPro's proprietary key bag (1.2.840.113549.1.12.1.80), public-key integrity or privacy.
+ *   CryptoPro's proprietary key bag (1.2.840.113549.1.12.1.80), public-key integrity or privacy,
+ *   or a file without MAC under `requireMac` (`pfx-without-mac`).
  * @example
  * ```ts
  * const { keys, certificates, dialect } = await parsePkcs12(fileBytes, 'Пароль для PFX');
@@ -144,10 +167,17 @@ export async function parsePkcs12(
   const authSafe = readAuthSafe(r.next(TAG.SEQUENCE, 'authSafe'));
   const macNode = r.optional(TAG.SEQUENCE, 'macData');
   r.end();
+  if (!macNode && options.requireMac) {
+    throw new UnsupportedFormatError(
+      'pfx-without-mac',
+      'this PFX has no integrity MAC, so nothing authenticates its contents, and requireMac is set',
+    );
+  }
+  const budget = workBudget(options.maxTotalIterations ?? DEFAULT_MAX_TOTAL_ITERATIONS);
   const state: ParseState = {
     password,
     options,
-    pbe: { maxIterations: options.maxIterations ?? DEFAULT_MAX_ITERATIONS, signal: options.signal },
+    pbe: { maxIterations: options.maxIterations ?? DEFAULT_MAX_ITERATIONS, signal: options.signal, budget },
     out: { keys: [], certificates: [], dialect: 'standard', mac: undefined },
     bags: 0,
     gost94: false,
@@ -155,7 +185,7 @@ export async function parsePkcs12(
   };
   let macDialect: Pkcs12Dialect | undefined;
   if (macNode) {
-    const verified = await verifyMac(macNode, authSafe.value, password, options);
+    const verified = await verifyMac(macNode, authSafe.value, password, options, budget);
     state.out.mac = { algorithm: verified.algorithm, iterations: verified.iterations };
     state.pbe.absentPassword = verified.absentPassword;
     macDialect = verified.dialect;

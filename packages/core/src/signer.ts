@@ -1,11 +1,12 @@
 // Software-key signers (the Signer interface of types.ts) from a PKCS#8 key, PEM files or a PKCS#12 file (RFC 7292).
-import { bytesEqual, readCertificate } from './_cert-builder';
-import { defaultSignatureAlgorithm } from './algorithms';
+import { equalBytes } from './_bytes';
+import { readCertificate } from './_cert-builder';
+import { defaultSignatureAlgorithm, parseAlgorithmIdentifier } from './algorithms';
 import { decodePem, toDer } from './encoding';
 import { EdsError, KeyMismatchError, UnsupportedAlgorithmError } from './errors';
 import { importPrivateKey, keysMatch, parsePrivateKey, parsePublicKey } from './keys';
 import { parsePkcs12 } from './pkcs12';
-import type { PrivateKey, SignatureAlgorithm, Signer } from './types';
+import type { PrivateKey, PublicKey, SignatureAlgorithm, Signer } from './types';
 
 /** Options of {@link createSigner}. */
 export interface SignerOptions {
@@ -20,9 +21,23 @@ export interface SignerOptions {
 /** True when the certificate (DER) carries the public key of `key`. @throws DecodeError for a malformed certificate. */
 function certificateMatches(key: PrivateKey, certificate: Uint8Array): boolean {
   const { spki } = readCertificate(certificate);
-  if (bytesEqual(spki, key.publicKey.spki)) return true;
+  if (equalBytes(spki, key.publicKey.spki)) return true;
   try {
     return keysMatch(key, parsePublicKey(spki));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * True when `algorithm` may sign with `key`: the descriptor's own `matches` on its identifier,
+ * which checks the key type and curve, and the key's own restrictions (an id-RSASSA-PSS key with
+ * parameters signs only with those hashes and at least that salt, RFC 4055 §3.3; such a key
+ * never signs PKCS#1 v1.5).
+ */
+function fits(algorithm: SignatureAlgorithm, key: PublicKey): boolean {
+  try {
+    return algorithm.matches(parseAlgorithmIdentifier(algorithm.identifier()), key);
   } catch {
     return false;
   }
@@ -36,12 +51,17 @@ function checkAborted(signal: AbortSignal | undefined): void {
  * A Signer over a software private key: `sign(data)` hashes and signs with `algorithm`, and
  * `signDigest(digest)` signs a precomputed hash where the algorithm allows (not Ed25519).
  * Either call rejects with the signal's reason when its AbortSignal is already aborted.
+ * For RSA, `signDigest` is variable-time (bigint arithmetic, since WebCrypto cannot sign a
+ * precomputed digest): use `sign(data)` where you can.
+ *
+ * The algorithm must fit the key as its own `matches` says: the key type and curve, and for an
+ * id-RSASSA-PSS key with parameters its hashes and minimum salt length (RFC 4055 §3.3).
  *
  * Standard: the signature forms of RFC 5280 §4.1.1.3 (RFC 9215 §3 for GOST R 34.10-2012).
  *
  * @throws {KeyMismatchError} `ERR_KEY_MISMATCH` when `certificate` carries another public key.
  * @throws {UnsupportedAlgorithmError} `ERR_UNSUPPORTED_ALGORITHM` when `algorithm` is for another key
- *   type or cannot sign.
+ *   type, is refused by the key's own restrictions, or cannot sign.
  * @throws {DecodeError} when `certificate` is not a DER certificate.
  * @example
  * ```ts
@@ -55,15 +75,10 @@ export function createSigner(options: SignerOptions): Signer {
   if (!key?.publicKey || !(key.pkcs8 instanceof Uint8Array))
     throw new TypeError('createSigner: key must be a PrivateKey');
   const algorithm = options.algorithm ?? defaultSignatureAlgorithm(key.publicKey);
-  const compatible =
-    algorithm.keyType === key.type || (algorithm.keyType === 'gost2001' && key.type === 'gost2012-256');
   const sign = algorithm.sign;
-  if (!compatible || !sign) {
-    throw new UnsupportedAlgorithmError(
-      {},
-      `${algorithm.name} ${sign ? `does not fit a ${key.type} key` : 'cannot sign (verify-only)'}`,
-    );
-  }
+  if (!sign) throw new UnsupportedAlgorithmError({}, `${algorithm.name} cannot sign (verify-only)`);
+  if (!fits(algorithm, key.publicKey))
+    throw new UnsupportedAlgorithmError({}, `${algorithm.name} does not fit this ${key.type} key`);
   if (certificate !== undefined && !certificateMatches(key, certificate)) throw new KeyMismatchError();
   const signDigest = algorithm.signDigest;
   const signer: Signer = {
@@ -122,7 +137,7 @@ export async function signerFromPkcs12(
     const key = parsePrivateKey(entry.pkcs8);
     const matching = certificates.filter((c) => certificateMatches(key, c.der));
     const id = entry.localKeyId;
-    const byId = id && matching.find((c) => c.localKeyId && bytesEqual(c.localKeyId, id));
+    const byId = id && matching.find((c) => c.localKeyId && equalBytes(c.localKeyId, id));
     const cert = byId || matching[0];
     if (cert) return createSigner({ key, certificate: cert.der, algorithm: options.algorithm });
     fallback ??= key;

@@ -270,17 +270,17 @@ function defaultLeafSubject(profile: TestProfile): NameInput {
   };
 }
 
-const EC_CURVES: Readonly<Record<string, 'P-256' | 'P-384' | 'P-521'>> = {
-  '1.2.840.10045.3.1.7': 'P-256',
-  '1.3.132.0.34': 'P-384',
-  '1.3.132.0.35': 'P-521',
-};
+const EC_CURVES: ReadonlyMap<string | undefined, 'P-256' | 'P-384' | 'P-521'> = new Map([
+  ['1.2.840.10045.3.1.7', 'P-256'],
+  ['1.3.132.0.34', 'P-384'],
+  ['1.3.132.0.35', 'P-521'],
+]);
 
 /** A spec that makes keys of the same kind as `key`. */
 function specOf(key: PrivateKey): KeySpec {
   switch (key.type) {
     case 'ecdsa':
-      return { type: 'ecdsa', curve: EC_CURVES[key.publicKey.curveOid ?? ''] ?? 'P-256' } as KeySpec;
+      return { type: 'ecdsa', curve: EC_CURVES.get(key.publicKey.curveOid) ?? 'P-256' } as KeySpec;
     case 'rsa':
       return { type: 'rsa', bits: ([2048, 3072, 4096] as const).find((b) => b === key.publicKey.bits) ?? 2048 };
     case 'gost2012-512':
@@ -498,7 +498,7 @@ function caFacade(state: CaState): TestCa {
     issueIntermediate: (options: TestCaOptions = {}) => makeCa(state, options),
     revoke(target: bigint | Uint8Array, options: { reason?: RevocationReason; time?: Date } = {}) {
       const serial = typeof target === 'bigint' ? target : readCertificate(target).serial;
-      if (options.reason !== undefined && !(options.reason in REVOCATION_REASONS)) {
+      if (options.reason !== undefined && !Object.hasOwn(REVOCATION_REASONS, options.reason)) {
         throw new RangeError(`unknown revocation reason ${JSON.stringify(options.reason)}`);
       }
       state.revoked.set(serial, { serial, time: options.time ?? new Date(), reason: options.reason });

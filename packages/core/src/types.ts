@@ -88,7 +88,11 @@ export interface SignatureAlgorithm {
   verifyDigest?(key: PublicKey, digest: Uint8Array, signature: Uint8Array): Promise<boolean>;
   /** Signs `data`; absent for verify-only algorithms (GOST 2001). */
   sign?(key: PrivateKey, data: Uint8Array): Promise<Uint8Array>;
-  /** Signs a precomputed digest; absent for Ed25519 and verify-only algorithms. */
+  /**
+   * Signs a precomputed digest; absent for Ed25519 and verify-only algorithms. Variable-time for
+   * RSA (bigint arithmetic even where WebCrypto exists, which cannot sign a digest): use
+   * `sign(data)` where you can.
+   */
   signDigest?(key: PrivateKey, digest: Uint8Array): Promise<Uint8Array>;
 }
 
@@ -102,6 +106,10 @@ export interface Signer {
   readonly certificate?: Uint8Array | undefined;
   /** Signs `data` (hashed by the signer with `algorithm.digest`). */
   sign(data: Uint8Array, options?: { signal?: AbortSignal }): Promise<Uint8Array>;
-  /** Signs a digest computed by the caller; absent where the signer cannot (Ed25519). */
+  /**
+   * Signs a digest computed by the caller; absent where the signer cannot (Ed25519).
+   * Variable-time for RSA software keys (bigint arithmetic even where WebCrypto exists): use
+   * `sign(data)` where you can.
+   */
   signDigest?(digest: Uint8Array, options?: { signal?: AbortSignal }): Promise<Uint8Array>;
 }

@@ -5,8 +5,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import {
   formatDate,
   hex,
-  LABELS,
   type Lang,
+  labelsFor,
   readAlgorithm,
   readSerial,
   renderLines,
@@ -81,11 +81,15 @@ export interface CertificateOptions {
 /** Fingerprint hash names. */
 export type FingerprintAlgorithm = 'sha1' | 'sha256' | 'streebog256';
 
-const HASHES: Record<FingerprintAlgorithm, (b: Uint8Array) => Uint8Array> = {
-  sha1: (b) => sha1(b),
-  sha256: (b) => sha256(b),
-  streebog256: (b) => streebog256(b),
-};
+// A Map so that a name from a caller (`constructor`, `toString`) cannot find Object.prototype.
+const HASHES: ReadonlyMap<string, (b: Uint8Array) => Uint8Array> = new Map<
+  FingerprintAlgorithm,
+  (b: Uint8Array) => Uint8Array
+>([
+  ['sha1', (b) => sha1(b)],
+  ['sha256', (b) => sha256(b)],
+  ['streebog256', (b) => streebog256(b)],
+]);
 
 const DEFAULT_MAX_CERT = 1024 * 1024;
 const DAY_MS = 86_400_000;
@@ -280,7 +284,7 @@ export class Certificate {
   /** Sign-tool classes named in certificatePolicies (`KC1`...`KA1`), in policy order. */
   get qualifiedClasses(): readonly string[] {
     return (this.certificatePolicies ?? []).flatMap((p) => {
-      const c = QUALIFIED_CLASS_POLICIES[p.oid];
+      const c = Object.hasOwn(QUALIFIED_CLASS_POLICIES, p.oid) ? QUALIFIED_CLASS_POLICIES[p.oid] : undefined;
       return c ? [c] : [];
     });
   }
@@ -323,7 +327,7 @@ export class Certificate {
    * ```
    */
   fingerprint(alg: FingerprintAlgorithm): Uint8Array {
-    const hash = HASHES[alg];
+    const hash = HASHES.get(alg);
     if (!hash) throw new TypeError(`unknown fingerprint algorithm ${String(alg)}`);
     return this.memo(`fp:${alg}`, () => hash(this.raw));
   }
@@ -362,7 +366,7 @@ export class Certificate {
 }
 
 function describeRows(c: Certificate, lang: Lang): [string, string | undefined][] {
-  const L = LABELS[lang];
+  const L = labelsFor(lang);
   const s = c.subject;
   const pkup = c.privateKeyUsagePeriod;
   const ist = c.issuerSignTool;

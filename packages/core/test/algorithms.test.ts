@@ -173,6 +173,15 @@ describe('GOST R 34.10-2001 (verify only)', () => {
       await verifySignature(allAlgorithms, { algorithm: gost2001.identifier(), publicKey: key, data, signature: sig }),
     ).toBe(true);
   });
+
+  it('a 2012 key on a TC26 set under a 2001 signature is UnsupportedAlgorithmError, not a crash (regression, issue 5 review)', async () => {
+    const key = keyOf({ type: 'gost2012-256', paramSet: 'tc26-256-a' }).publicKey;
+    const input = { algorithm: gost2001.identifier(), publicKey: key, data, signature: new Uint8Array(64).fill(1) };
+    await expect(verifySignature(allAlgorithms, input)).rejects.toBeInstanceOf(UnsupportedAlgorithmError);
+    await expect(gost2001.verify(key, data, input.signature)).rejects.toBeInstanceOf(UnsupportedAlgorithmError);
+    // On a 2001-era set (CryptoPro-A) the 2012-256 key is still accepted for 2001 signatures.
+    expect(gost2001.matches({ oid: '1.2.643.2.2.3' }, keyOf({ type: 'gost2012-256' }).publicKey)).toBe(true);
+  });
 });
 
 describe('ECDSA DER <-> P1363', () => {
@@ -443,4 +452,31 @@ describe('RFC 9215 examples (GOST known answers with RFC 7091 fixed k)', () => {
       }
     });
   }
+});
+
+describe('RSA moduli too short for the hash (regression, issue 5 review)', () => {
+  // Any odd 512-bit modulus and e = 65537: verification needs no factorisation. 512 bits leave
+  // 64 bytes, fewer than PKCS#1 v1.5 needs for a SHA-384/512 DigestInfo (tLen + 11 = 78 / 94)
+  // and PSS for hLen + sLen + 2 (66 / 98 / 130).
+  const n = (1n << 511n) + 12345n * 2n + 1n;
+  const key = parsePublicKey(
+    der.seq(der.seq(der.oid('1.2.840.113549.1.1.1'), der.null()), der.bits(der.seq(der.int(n), der.int(65537)))),
+  );
+  const sig = new Uint8Array(64).fill(0x11); // below n, so RSAVP1 runs
+  const short: SignatureAlgorithm[] = [rsaPkcs1Sha384, rsaPkcs1Sha512, rsaPssSha256, rsaPssSha384, rsaPssSha512];
+
+  it.each(short.map((a) => [a.name, a] as const))(
+    '%s: verify and verifyDigest resolve to false, never throw',
+    async (_, alg) => {
+      expect(key.bits).toBe(512);
+      for (const [, subtle] of PATHS) {
+        const a = withSubtle(alg, subtle);
+        await expect(a.verify(key, data, sig)).resolves.toBe(false);
+        const digest = (alg.digest as NonNullable<SignatureAlgorithm['digest']>).digest(data);
+        await expect(
+          (a.verifyDigest as NonNullable<SignatureAlgorithm['verifyDigest']>)(key, digest, sig),
+        ).resolves.toBe(false);
+      }
+    },
+  );
 });

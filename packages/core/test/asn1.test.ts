@@ -213,3 +213,128 @@ function walk(node: Der): void {
   else if (node.tag === TAG.OID) node.oid();
   else if (node.tag === TAG.BIT_STRING) node.bits();
 }
+
+describe('DER reader: size caps and large values (regression, issue 5 review)', () => {
+  const decodeError = (f: () => unknown, code = 'ERR_DECODE_DER') => {
+    let caught: unknown;
+    try {
+      f();
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(DecodeError);
+    expect((caught as DecodeError).code).toBe(code);
+  };
+
+  it('a 1 MiB INTEGER is a DecodeError for integer() and smallInt(), not a quadratic conversion', () => {
+    const big = new Uint8Array(1024 * 1024);
+    big[0] = 0x01;
+    const node = decodeDer(der.tlv(TAG.INTEGER, big));
+    decodeError(() => node.integer(), 'ERR_DECODE_TOO_LARGE');
+    decodeError(() => node.smallInt());
+    decodeError(() => decodeDer(der.tlv(TAG.ENUMERATED, big)).smallInt(TAG.ENUMERATED));
+  });
+
+  it('INTEGERs up to 4096 content bytes still read, by value', () => {
+    const top = new Uint8Array(4096);
+    top[0] = 0x01;
+    expect(decodeDer(der.tlv(TAG.INTEGER, top)).integer()).toBe(1n << BigInt(8 * 4095));
+    const negative = new Uint8Array(4096);
+    negative[0] = 0x80;
+    expect(decodeDer(der.tlv(TAG.INTEGER, negative)).integer()).toBe(-(1n << BigInt(8 * 4096 - 1)));
+    // A 16384-bit RSA modulus: 2049 bytes with the sign octet.
+    const modulus = 2n ** 16384n - 1n;
+    expect(decodeDer(der.int(modulus)).integer()).toBe(modulus);
+    expect((oracle(der.int(modulus)) as asn1js.Integer).toBigInt()).toBe(modulus);
+    decodeError(() => decodeDer(der.tlv(TAG.INTEGER, new Uint8Array(4097).fill(1))).integer(), 'ERR_DECODE_TOO_LARGE');
+  });
+
+  it('smallInt() takes 7 content bytes and rejects 8', () => {
+    expect(decodeDer(der.int(Number.MAX_SAFE_INTEGER)).smallInt()).toBe(Number.MAX_SAFE_INTEGER);
+    expect(decodeDer(der.int(Number.MIN_SAFE_INTEGER)).smallInt()).toBe(Number.MIN_SAFE_INTEGER);
+    decodeError(() => decodeDer(der.int(2n ** 55n)).smallInt());
+    decodeError(() =>
+      decodeDer(der.tlv(TAG.ENUMERATED, Uint8Array.of(1, 0, 0, 0, 0, 0, 0, 0))).smallInt(TAG.ENUMERATED),
+    );
+  });
+
+  it("der.int writes minimal two's complement at the byte edges", () => {
+    const cases: [bigint, string][] = [
+      [0n, '00'],
+      [-1n, 'ff'],
+      [127n, '7f'],
+      [128n, '0080'],
+      [-128n, '80'],
+      [-129n, 'ff7f'],
+      [255n, '00ff'],
+      [256n, '0100'],
+      [-32768n, '8000'],
+      [-32769n, 'ff7fff'],
+    ];
+    for (const [n, h] of cases) {
+      expect(hex(decodeDer(der.int(n)).value), String(n)).toBe(h);
+      expect((oracle(der.int(n)) as asn1js.Integer).toBigInt()).toBe(n);
+    }
+  });
+
+  it('a 100 KB OID arc and a 300-byte OID are DecodeErrors', () => {
+    const arc = new Uint8Array(100_000).fill(0xff);
+    arc[0] = 0x2a;
+    arc[arc.length - 1] = 0x01;
+    decodeError(() => decodeDer(der.tlv(TAG.OID, arc)).oid(), 'ERR_DECODE_TOO_LARGE');
+    const long = new Uint8Array(300).fill(0x01);
+    decodeError(() => decodeDer(der.tlv(TAG.OID, long)).oid(), 'ERR_DECODE_TOO_LARGE');
+    // 21 bytes in one arc (147 bits) is past the arc cap; 19 (a UUID) is not.
+    const wide = Uint8Array.of(0x69, ...new Uint8Array(20).fill(0xff), 0x7f);
+    decodeError(() => decodeDer(der.tlv(TAG.OID, wide)).oid(), 'ERR_DECODE_TOO_LARGE');
+    const uuid = `2.25.${(2n ** 128n - 1n).toString()}`;
+    expect(decodeDer(der.oid(uuid)).oid()).toBe(uuid);
+  });
+
+  it('200 KB strings of every width decode (or give DecodeError), never RangeError', () => {
+    const size = 200_000;
+    expect(decodeDer(der.printable('A'.repeat(size))).string()).toBe('A'.repeat(size));
+    expect(decodeDer(der.ia5('x'.repeat(size))).string()).toHaveLength(size);
+    const bmp = 'Я'.repeat(size / 2);
+    expect(decodeDer(der.bmp(bmp)).string()).toBe(bmp);
+    // UniversalString: UTF-32BE, here with a character outside the BMP.
+    const universal = new Uint8Array(size);
+    for (let i = 0; i < size; i += 4) universal.set([0, 1, 0xf6, 0x00], i); // U+1F600
+    expect(decodeDer(der.tlv(TAG.UNIVERSAL_STRING, universal)).string()).toBe('\u{1F600}'.repeat(size / 4));
+    // Teletex is read as Latin-1 by code unit: 0x80..0x9f stay U+0080..U+009F (windows-1252 would remap them).
+    const teletex = new Uint8Array(size);
+    for (let i = 0; i < size; i++) teletex[i] = 0x80 + (i % 128);
+    const t = decodeDer(der.tlv(TAG.TELETEX_STRING, teletex)).string();
+    expect(t.length).toBe(size);
+    expect(t.charCodeAt(0)).toBe(0x80);
+    expect(t.charCodeAt(size - 1)).toBe(0x80 + ((size - 1) % 128));
+    // Bad ones: a code point past U+10FFFF, a surrogate, odd lengths.
+    const tooHigh = universal.slice();
+    tooHigh.set([0, 0x11, 0, 0], size - 4);
+    decodeError(() => decodeDer(der.tlv(TAG.UNIVERSAL_STRING, tooHigh)).string());
+    const surrogate = universal.slice();
+    surrogate.set([0, 0, 0xd8, 0], 4);
+    decodeError(() => decodeDer(der.tlv(TAG.UNIVERSAL_STRING, surrogate)).string());
+    decodeError(() => decodeDer(der.tlv(TAG.UNIVERSAL_STRING, new Uint8Array(size + 2))).string());
+    let message = '';
+    try {
+      decodeDer(der.tlv(TAG.BMP_STRING, new Uint8Array(size + 1))).string();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/BMP/);
+    decodeError(() => decodeDer(der.tlv(TAG.PRINTABLE_STRING, new Uint8Array(size).fill(0xc0))).string());
+  });
+
+  it('a 200 KB time is a DecodeError, not a RangeError', () => {
+    decodeError(() => decodeDer(der.tlv(TAG.UTC_TIME, new Uint8Array(200_000).fill(0x30))).time());
+    decodeError(() => decodeDer(der.tlv(TAG.GENERALIZED_TIME, new Uint8Array(33).fill(0x30))).time());
+  });
+
+  it('der.flags takes 200,000 bit numbers', () => {
+    const bits = Array.from({ length: 200_000 }, (_, i) => i);
+    const flags = decodeDer(der.flags(bits)).flags();
+    expect(flags.size).toBe(200_000);
+    expect(flags.has(199_999)).toBe(true);
+  });
+});

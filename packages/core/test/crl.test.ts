@@ -170,3 +170,62 @@ describe('fuzz', () => {
     );
   });
 });
+
+describe('serial matching by value (regression, issue 5 review)', () => {
+  const ALG = der.seq(der.oid('1.2.643.7.1.1.3.2'));
+  const date = der.utcTime(new Date('2024-05-01T00:00:00Z'));
+  const reason = (code: number) => der.seq(der.seq(der.oid('2.5.29.21'), der.octets(der.enumerated(code))));
+  /** A raw INTEGER TLV, so that non-minimal encodings can be written. */
+  const rawInt = (...bytes: number[]) => der.tlv(0x02, Uint8Array.from(bytes));
+  const crlOf = (...entries: Uint8Array[]) =>
+    der.seq(
+      der.seq(
+        der.int(1),
+        ALG,
+        der.seq(der.setOf(der.seq(der.oid('2.5.4.3'), der.utf8('Test CA')))),
+        date,
+        der.seq(...entries),
+      ),
+      ALG,
+      der.bits(new Uint8Array(64)),
+    );
+
+  it('a padded serial (00 00 01) is found for 1n and iterates as 1n', () => {
+    const crl = parseCrl(crlOf(der.seq(rawInt(0x10), date), der.seq(rawInt(0, 0, 1), date, reason(1))));
+    expect(crl.findEntry(1n)?.reasonCode).toBe('keyCompromise');
+    expect(crl.isRevoked(1n)).toBe(true);
+    expect(crl.isRevoked(0x10n)).toBe(true);
+    expect(crl.isRevoked(2n)).toBe(false);
+    expect([...crl.entries()].map((e) => e.serialNumber)).toEqual([0x10n, 1n]);
+  });
+
+  it('a padded negative serial (ff ff 80) is found for -128n', () => {
+    const crl = parseCrl(crlOf(der.seq(rawInt(0xff, 0xff, 0x80), date)));
+    expect(crl.isRevoked(-128n)).toBe(true);
+    expect(crl.isRevoked(0xff80n)).toBe(false);
+  });
+
+  it('describe() with an unknown language string falls back to English', () => {
+    const crl = parseCrl(crlOf(der.seq(der.int(1), date)));
+    expect(crl.describe('toString' as 'en')).toBe(crl.describe('en'));
+  });
+
+  it('a minimal serial is found both ways', () => {
+    const crl = parseCrl(crlOf(der.seq(der.int(0x80n), date)));
+    expect(crl.findEntry(0x80n)?.serialNumber).toBe(0x80n);
+  });
+
+  it('a removeFromCRL entry is returned by findEntry but is not revoked', () => {
+    const crl = parseCrl(crlOf(der.seq(der.int(5), date, reason(8)), der.seq(der.int(6), date, reason(6))));
+    expect(crl.findEntry(5n)?.reasonCode).toBe('removeFromCRL');
+    expect(crl.isRevoked(5n)).toBe(false);
+    // certificateHold still counts as revoked.
+    expect(crl.isRevoked(6n)).toBe(true);
+  });
+
+  it('a serial INTEGER past the length cap is a DecodeError, not a slow conversion', () => {
+    const crl = parseCrl(crlOf(der.seq(der.tlv(0x02, new Uint8Array(200_000).fill(1)), date)));
+    expect(() => crl.isRevoked(1n)).toThrow(DecodeError);
+    expect(() => [...crl.entries()]).toThrow(DecodeError);
+  });
+});

@@ -219,3 +219,25 @@ describe('parseCsr on bad input', () => {
     expect(() => parseCsr(bad)).toThrow(expect.objectContaining({ code: 'ERR_DECODE_CSR' }));
   });
 });
+
+describe('encodeName with untrusted attribute names (regression, issue 5 review)', () => {
+  it.each(['toString', 'constructor', '__proto__', 'hasOwnProperty'])(
+    'refuses %s as an attribute name in every form, naming it',
+    (name) => {
+      // JSON.parse makes `__proto__` an own property, as input from a file would.
+      const object = JSON.parse(`{"commonName":"x",${JSON.stringify(name)}:"y"}`);
+      expect(() => encodeName(object)).toThrow(new RegExp(`unknown name attribute.*${name}`));
+      expect(() => encodeName(object)).toThrow(TypeError);
+      expect(() => encodeName([[name, 'y']])).toThrow(TypeError);
+      expect(() => encodeName([{ type: name, value: 'y' }])).toThrow(new RegExp(name));
+    },
+  );
+
+  it('refuses an extended key usage named after an Object.prototype property', async () => {
+    const key = await generateKeyPair({ type: 'ecdsa', curve: 'P-256' });
+    for (const eku of ['constructor', 'toString']) {
+      const options = { key, subject: { commonName: 'x' }, extensions: { extKeyUsage: [eku] } };
+      await expect(createCsr(options)).rejects.toThrow(RangeError);
+    }
+  });
+});

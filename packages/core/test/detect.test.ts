@@ -1,4 +1,4 @@
-import { base64Encode, DecodeError, decodePem } from '@eds/core';
+import { base64Encode, DecodeError, decodePem, encodePem } from '@eds/core';
 import { der } from '@eds/core/asn1';
 import { detect } from '@eds/core/detect';
 import { readFixture, readVector, readVectorText } from '@eds/test-support/vectors';
@@ -106,5 +106,21 @@ describe('detect: what a user-supplied file holds', () => {
     }
     expect(() => detect('-----BEGIN CERTIFICATE-----\nAAA*\n-----END CERTIFICATE-----')).toThrow(DecodeError);
     expect(kinds(Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x05))).toEqual(['unknown']);
+  });
+
+  it('PEM labels that name Object.prototype members give no kind from the label (regression, issue 5 review)', () => {
+    const junk = Uint8Array.of(1, 2, 3);
+    for (const label of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      const [found] = detect(encodePem(label, junk)).objects;
+      expect(found?.kind, label).toBe('unknown');
+      expect(found?.label).toBe(label);
+    }
+    // A real object under such a label is still classified by its structure.
+    const cert = der.seq(
+      der.seq(der.explicit(0, der.int(2)), der.int(1)),
+      der.seq(der.oid('1.2.643.7.1.1.3.2')),
+      der.bits(new Uint8Array(4)),
+    );
+    expect(kinds(encodePem('constructor', cert))).toEqual(['certificate']);
   });
 });

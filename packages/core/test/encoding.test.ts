@@ -187,6 +187,45 @@ describe('detectEncoding and toDer', () => {
   });
 });
 
+describe('detectEncoding: the whole input, text or bytes (regression, issue 5 review)', () => {
+  const body = new Uint8Array([0x30, 3, 2, 1, 7]);
+  const preamble = `${'Certificate:\n    Data: some text output of a tool, not Base64!\n'.repeat(200)}`;
+
+  it('finds PEM after a 10 KB text preamble, as a string and as bytes', () => {
+    expect(preamble.length).toBeGreaterThan(10_000);
+    const text = preamble + encodePem('CERTIFICATE', body);
+    const bytes = new TextEncoder().encode(text);
+    expect(detectEncoding(text)).toBe('pem');
+    expect(detectEncoding(bytes)).toBe('pem');
+    expect(toDer(text)).toEqual(body);
+    expect(toDer(bytes)).toEqual(body);
+  });
+
+  it('finds PEM after 10 KB of binary bytes without taking them for DER', () => {
+    const junk = new Uint8Array(10_000).fill(0xfe);
+    const pem = new TextEncoder().encode(encodePem('CERTIFICATE', body));
+    const bytes = new Uint8Array(junk.length + pem.length);
+    bytes.set(junk);
+    bytes.set(pem, junk.length);
+    expect(detectEncoding(bytes)).toBe('pem');
+    expect(toDer(bytes)).toEqual(body);
+  });
+
+  it('a marker without a label, or cut at the end, is not PEM', () => {
+    expect(detectEncoding(new TextEncoder().encode(`${preamble}-----BEGIN `))).toBe('unknown');
+    expect(detectEncoding(new TextEncoder().encode(`${preamble}-----BEGIN  X`))).toBe('unknown');
+    expect(detectEncoding(`${preamble}-----BEGIN `)).toBe('unknown');
+  });
+
+  it('long Base64 reads the same as bytes and as a string', () => {
+    const b64 = base64Encode(new Uint8Array(20_000).fill(0x41)).replace(/(.{76})/g, '$1\r\n');
+    expect(detectEncoding(b64)).toBe('base64');
+    expect(detectEncoding(new TextEncoder().encode(b64))).toBe('base64');
+    expect(detectEncoding(new TextEncoder().encode(`${b64}!`))).toBe('unknown');
+    expect(detectEncoding(`${b64}!`)).toBe('unknown');
+  });
+});
+
 function capture(fn: () => unknown): unknown {
   try {
     fn();

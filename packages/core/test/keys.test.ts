@@ -426,3 +426,35 @@ describe('export', () => {
     expect(() => exportPrivateKey(key, 'jwk' as 'der')).toThrow(RangeError);
   });
 });
+
+describe('RSA public exponent limit (regression, issue 5 review)', () => {
+  const OID_RSA = '1.2.840.113549.1.1.1';
+  const spki = (n: bigint, e: bigint) =>
+    der.seq(der.seq(der.oid(OID_RSA), der.null()), der.bits(der.seq(der.int(n), der.int(e))));
+  // Any odd 2048-bit modulus: the exponent check needs no factorisation.
+  const n = (1n << 2048n) - 1n;
+
+  it('refuses an SPKI whose e is 2048 bits (odd, below n): one verification would take seconds', () => {
+    const err = expectError(() => parsePublicKey(spki(n, (1n << 2047n) + 1n)), DecodeError, 'ERR_DECODE_KEY');
+    expect(err.message).toMatch(/publicExponent/);
+    expect(err.message).toMatch(/32 bits/);
+  });
+
+  it('draws the line at 32 bits, as Go and BoringSSL do', () => {
+    expect(parsePublicKey(spki(n, (1n << 32n) - 1n)).bits).toBe(2048);
+    expectError(() => parsePublicKey(spki(n, (1n << 32n) + 1n)), DecodeError, 'ERR_DECODE_KEY');
+    expectError(
+      () => importPublicKey(encodePem('PUBLIC KEY', spki(n, (1n << 40n) + 1n))),
+      DecodeError,
+      'ERR_DECODE_KEY',
+    );
+  });
+
+  it('refuses the same exponent in an RSAPrivateKey', () => {
+    const big = (1n << 40n) + 1n;
+    const pkcs1 = der.seq(der.int(0), der.int(n), der.int(big), ...[3n, 5n, 7n, 9n, 11n, 13n].map((v) => der.int(v)));
+    const pkcs8 = der.seq(der.int(0), der.seq(der.oid(OID_RSA), der.null()), der.octets(pkcs1));
+    const err = expectError(() => parsePrivateKey(pkcs8), DecodeError, 'ERR_DECODE_KEY');
+    expect(err.message).toMatch(/publicExponent|32 bits/);
+  });
+});

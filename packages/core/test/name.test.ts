@@ -301,3 +301,41 @@ describe('Russian and Kazakh identifiers, matching examples', () => {
     expect(a.toString()).toMatch(/^(CN=Test {2}CA\+O=Org|O=Org\+CN=Test {2}CA)$/);
   });
 });
+
+describe('equals on large multi-valued RDNs (regression, issue 5 review)', () => {
+  // One RDN of 1000 attributes: matching must not compare every pair (it was quadratic).
+  const values = Array.from({ length: 1000 }, (_, i) => `Value ${i}`);
+  const rdn = (f: (v: string, i: number) => Uint8Array) =>
+    parseName(der.seq(der.setOf(...values.map((v, i) => der.seq(der.oid('2.5.4.11'), f(v, i))))));
+
+  it('matches the same set written with other case, spacing and string types', () => {
+    const a = rdn((v) => der.utf8(v));
+    const b = rdn((v, i) => (i % 2 ? der.printable(v.toUpperCase()) : der.utf8(`  ${v.replace(' ', '   ')} `)));
+    expect(a.rdns[0]).toHaveLength(1000);
+    expect(a.equals(b)).toBe(true);
+    expect(b.equals(a)).toBe(true);
+  });
+
+  it('counts repeats: a multiset, not a set', () => {
+    const twice = (v: string) =>
+      parseName(
+        der.seq(der.setOf(der.seq(der.oid('2.5.4.11'), der.utf8(v)), der.seq(der.oid('2.5.4.11'), der.utf8(v)))),
+      );
+    const mixed = parseName(
+      der.seq(der.setOf(der.seq(der.oid('2.5.4.11'), der.utf8('a')), der.seq(der.oid('2.5.4.11'), der.utf8('b')))),
+    );
+    expect(twice('a').equals(mixed)).toBe(false);
+    expect(mixed.equals(twice('a'))).toBe(false);
+    expect(twice('a').equals(twice('A'))).toBe(true);
+  });
+
+  it('one changed value, type or string-versus-binary value breaks the match', () => {
+    const a = rdn((v) => der.utf8(v));
+    expect(a.equals(rdn((v, i) => der.utf8(i === 999 ? 'other' : v)))).toBe(false);
+    const otherType = parseName(
+      der.seq(der.setOf(...values.map((v, i) => der.seq(der.oid(i === 0 ? '2.5.4.10' : '2.5.4.11'), der.utf8(v))))),
+    );
+    expect(a.equals(otherType)).toBe(false);
+    expect(a.equals(rdn((v, i) => (i === 5 ? der.octets(new TextEncoder().encode(v)) : der.utf8(v))))).toBe(false);
+  });
+});

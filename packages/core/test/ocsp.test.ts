@@ -99,3 +99,31 @@ describe('BoringSSL OCSP corpus', () => {
     );
   });
 });
+
+describe('hostile OCSP requests (regression, issue 5 review)', () => {
+  it('a requestorName is read through the internal GeneralName reader', async () => {
+    const { der } = await import('@eds/core/asn1');
+    const request = (serial: Uint8Array) =>
+      der.seq(
+        der.seq(
+          der.explicit(1, der.implicit(6, der.ia5('http://requestor.example'))),
+          der.seq(
+            der.seq(
+              der.seq(
+                der.seq(der.oid('1.3.14.3.2.26')),
+                der.octets(new Uint8Array(20)),
+                der.octets(new Uint8Array(20)),
+                serial,
+              ),
+            ),
+          ),
+        ),
+      );
+    const req = parseOcspRequest(request(der.tlv(0x02, Uint8Array.of(0, 5))));
+    expect(req.requestorName).toEqual({ type: 'uniformResourceIdentifier', value: 'http://requestor.example' });
+    expect(req.requests[0]?.certId.serialNumber).toBe(5n);
+    // A 1 MiB serial is a DecodeError from the length cap, not a long conversion.
+    const huge = new Uint8Array(1024 * 1024).fill(1);
+    expect(() => parseOcspRequest(request(der.tlv(0x02, huge)), { maxSize: 4 * 1024 * 1024 })).toThrow(DecodeError);
+  });
+});

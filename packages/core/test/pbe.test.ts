@@ -149,3 +149,52 @@ describe('limits and bad input', () => {
     await expect(encryptPrivateKeyInfo(Uint8Array.of(0x30, 0), 'pw')).rejects.toBeInstanceOf(RangeError);
   });
 });
+
+describe('untrusted names and AbortSignal (regression, issue 5 review)', () => {
+  it('refuses a PRF named after an Object.prototype property with a RangeError', async () => {
+    for (const prf of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      await expect(encryptPbe(new Uint8Array(16), 'pw', { prf: prf as PbePrf })).rejects.toThrow(RangeError);
+    }
+  });
+
+  /** PBES2 / PBKDF2-HMAC-`prf` (`iterations`) / GOST 28147-89 CFB param Z parameters, by hand (RFC 8018 A.2, A.4; RFC 4357 §10.3). */
+  const gostPbes2 = (prfOid: string, iterations: number) =>
+    der.seq(
+      der.oid('1.2.840.113549.1.5.13'),
+      der.seq(
+        der.seq(
+          der.oid('1.2.840.113549.1.5.12'),
+          der.seq(der.octets(new Uint8Array(32)), der.int(iterations), der.seq(der.oid(prfOid), der.null())),
+        ),
+        der.seq(der.oid('1.2.643.2.2.21'), der.seq(der.octets(new Uint8Array(8)), der.oid('1.2.643.7.1.2.5.1.1'))),
+      ),
+    );
+
+  // Pure-JavaScript PBKDF2 paths (no WebCrypto hash): 1,000,000 iterations would run for many
+  // seconds; the abort during the derivation must end it.
+  it.each([
+    ['streebog512', '1.2.643.7.1.1.4.2'],
+    ['streebog256', '1.2.643.7.1.1.4.1'],
+    ['sha224', '1.2.840.113549.2.8'],
+  ])('decryption with PBKDF2-HMAC-%s of 1,000,000 iterations rejects with the abort reason', async (_, oid) => {
+    const controller = new AbortController();
+    const pending = decryptPbe(gostPbes2(oid, 1_000_000), new Uint8Array(64), 'pw', { signal: controller.signal });
+    setTimeout(() => controller.abort(), 20);
+    const err = await pending.catch((e) => e);
+    expect(err).toBeInstanceOf(DOMException);
+    expect(err.name).toBe('AbortError');
+  });
+
+  it('encryption with a 1,000,000-iteration Streebog PBKDF2 rejects with the abort reason', async () => {
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    const pending = encryptPbe(new Uint8Array(16), 'pw', {
+      scheme: 'gost28147-cfb',
+      prf: 'streebog512',
+      iterations: 1_000_000,
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(reason), 20);
+    await expect(pending).rejects.toBe(reason);
+  });
+});

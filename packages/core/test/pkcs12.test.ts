@@ -5,6 +5,7 @@ import { rc2CbcDecrypt } from '@eds/core/_rc2';
 import { der } from '@eds/core/asn1';
 import { base64Decode, hexDecode, hexEncode } from '@eds/core/encoding';
 import { DecodeError, UnsupportedAlgorithmError, UnsupportedFormatError, WrongPasswordError } from '@eds/core/errors';
+import { encryptPbe } from '@eds/core/pbe';
 import { createPkcs12, parsePkcs12 } from '@eds/core/pkcs12';
 import { readFixture } from '@eds/test-support/vectors';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -344,5 +345,91 @@ describe('RC2 (RFC 2268 §5) known answers, through decryption', () => {
   ];
   it.each(vectors)('key %s, %i effective bits', (key, bits, plain, cipher) => {
     expect(hexEncode(rc2CbcDecrypt(hexDecode(key), bits, new Uint8Array(8), hexDecode(cipher)))).toBe(plain);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Work limits (regression, issue 5 review: PBKDF2 work before anything is authenticated)
+
+const OID_DATA = '1.2.840.113549.1.7.1';
+
+/** A PFX without MAC whose SafeContents holds `count` copies of one pkcs8ShroudedKeyBag. */
+function macLessPfxOf(algorithm: Uint8Array, ciphertext: Uint8Array, count: number): Uint8Array {
+  const bag = der.seq(
+    der.oid('1.2.840.113549.1.12.10.1.2'),
+    der.explicit(0, der.seq(algorithm, der.octets(ciphertext))),
+  );
+  const safeContents = der.seq(...Array.from({ length: count }, () => bag));
+  const ci = der.seq(der.oid(OID_DATA), der.explicit(0, der.octets(safeContents)));
+  return der.seq(der.int(3), der.seq(der.oid(OID_DATA), der.explicit(0, der.octets(der.seq(ci)))));
+}
+
+/** {@link macLessPfxOf} with a key really encrypted under PBES2 with `iterations`. */
+async function macLessPfx(pkcs8: Uint8Array, password: string, iterations: number, count: number): Promise<Uint8Array> {
+  const { algorithm, ciphertext } = await encryptPbe(pkcs8, password, { iterations });
+  return macLessPfxOf(algorithm, ciphertext, count);
+}
+
+/** PBES2 / PBKDF2-HMAC-SHA-256 (`iterations`) / AES-256-CBC parameters, written by hand (RFC 8018 A.2, A.4). */
+function pbes2Params(iterations: number): Uint8Array {
+  const prf = der.seq(der.oid('1.2.840.113549.2.9'), der.null());
+  const kdf = der.seq(
+    der.oid('1.2.840.113549.1.5.12'),
+    der.seq(der.octets(new Uint8Array(16)), der.int(iterations), prf),
+  );
+  const enc = der.seq(der.oid('2.16.840.1.101.3.4.1.42'), der.octets(new Uint8Array(16)));
+  return der.seq(der.oid('1.2.840.113549.1.5.13'), der.seq(kdf, enc));
+}
+
+describe('PKCS#12 work budget and requireMac (regression, issue 5 review)', () => {
+  it('refuses a file whose bags exceed maxTotalIterations, with ERR_DECODE_TOO_LARGE, before deriving the rest', async () => {
+    const pfx = await macLessPfx(r50Key, 'pw', 5000, 100);
+    // Without the budget the same file reads: it is the budget that refuses it.
+    const all = await parsePkcs12(pfx, 'pw', { maxTotalIterations: Number.POSITIVE_INFINITY });
+    expect(all.keys).toHaveLength(100);
+    expect(all.mac).toBeUndefined();
+    const err = await parsePkcs12(pfx, 'pw', { maxTotalIterations: 12_000 }).catch((e) => e);
+    expect(err).toBeInstanceOf(DecodeError);
+    expect(err.code).toBe('ERR_DECODE_TOO_LARGE');
+    expect(err.message).toMatch(/maxTotalIterations/);
+    expect(err.path).toMatch(/SafeContents/);
+  });
+
+  it('has a default budget of 20,000,000 iterations, charged before the derivation runs', async () => {
+    // One bag of 20,000,001 iterations (maxIterations raised to let it past the per-derivation
+    // limit): refused at once by the default budget, without deriving anything.
+    const over = macLessPfxOf(pbes2Params(20_000_001), new Uint8Array(64), 1);
+    const err = await parsePkcs12(over, 'pw', { maxIterations: 30_000_000 }).catch((e) => e);
+    expect(err).toBeInstanceOf(DecodeError);
+    expect(err.code).toBe('ERR_DECODE_TOO_LARGE');
+    expect(err.message).toMatch(/20000000 iterations in all/);
+  });
+
+  it('counts every MAC key rule tried: a wrong empty password tries two and exceeds 1.5 rules of budget', async () => {
+    const pfx = await createPkcs12({
+      key: undefined,
+      certificates: [r50Cert],
+      password: 'x',
+      dialect: 'standard',
+      iterations: 1000,
+    });
+    // '' is tried as the BMPString of "" and as an absent password: two derivations of 1000.
+    await expect(parsePkcs12(pfx, '')).rejects.toBeInstanceOf(WrongPasswordError);
+    const err = await parsePkcs12(pfx, '', { maxTotalIterations: 1500 }).catch((e) => e);
+    expect(err).toBeInstanceOf(DecodeError);
+    expect(err.code).toBe('ERR_DECODE_TOO_LARGE');
+    expect(err.path).toMatch(/macData/);
+  });
+
+  it('reads a MAC-less file as mac: undefined, and refuses it under requireMac', async () => {
+    const pfx = await macLessPfx(r50Key, 'pw', 1000, 1);
+    const p = await parsePkcs12(pfx, 'pw');
+    expect(p.mac).toBeUndefined();
+    expect(p.keys[0]?.pkcs8).toEqual(r50Key);
+    const err = await parsePkcs12(pfx, 'pw', { requireMac: true }).catch((e) => e);
+    expect(err).toBeInstanceOf(UnsupportedFormatError);
+    expect(err.what).toBe('pfx-without-mac');
+    const withMac = await createPkcs12({ key: undefined, certificates: [r50Cert], password: 'x', dialect: 'standard' });
+    expect((await parsePkcs12(withMac, 'x', { requireMac: true })).certificates).toHaveLength(1);
   });
 });

@@ -2,15 +2,19 @@
 import {
   ecdsaSha256,
   ecdsaSha384,
+  gost2001,
   gost2012_256,
   parseAlgorithmIdentifier,
+  rsaPkcs1Sha256,
   rsaPssSha256,
+  rsaPssSha384,
   verifySignature,
 } from '@eds/core/algorithms';
 import { allAlgorithms } from '@eds/core/all-algorithms';
+import { decodeDer, der, TAG } from '@eds/core/asn1';
 import { encodePem } from '@eds/core/encoding';
 import { KeyMismatchError, UnsupportedAlgorithmError } from '@eds/core/errors';
-import { exportPrivateKey, generateKeyPair, type KeySpec } from '@eds/core/keys';
+import { exportPrivateKey, generateKeyPair, type KeySpec, parsePrivateKey } from '@eds/core/keys';
 import { createPkcs12 } from '@eds/core/pkcs12';
 import { createSigner, signerFromPem, signerFromPkcs12 } from '@eds/core/signer';
 import { createTestCa } from '@eds/core/testing';
@@ -85,6 +89,43 @@ describe('createSigner', () => {
     controller.abort(reason);
     await expect(signer.sign(data, { signal: controller.signal })).rejects.toBe(reason);
     await expect(signer.signDigest?.(new Uint8Array(32), { signal: controller.signal })).rejects.toBe(reason);
+  });
+});
+
+describe("createSigner and the key's own restrictions (regression, issue 5 review)", () => {
+  /** The same RSA key as an id-RSASSA-PSS key restricted to SHA-384, MGF1-SHA-384, salt >= 48 (RFC 4055 §3.1, §3.3). */
+  async function restrictedPssKey() {
+    const rsa = await generateKeyPair({ type: 'rsa', bits: 2048 });
+    const r = decodeDer(rsa.pkcs8).read();
+    r.next(TAG.INTEGER, 'version');
+    r.next(TAG.SEQUENCE, 'algorithm');
+    const rsaPrivateKey = r.next(TAG.OCTET_STRING, 'privateKey').value;
+    const sha384 = der.seq(der.oid('2.16.840.1.101.3.4.2.2'), der.null());
+    const params = der.seq(
+      der.explicit(0, sha384),
+      der.explicit(1, der.seq(der.oid('1.2.840.113549.1.1.8'), sha384)),
+      der.explicit(2, der.int(48)),
+    );
+    const algorithm = der.seq(der.oid('1.2.840.113549.1.1.10'), params);
+    return parsePrivateKey(der.seq(der.int(0), algorithm, der.octets(rsaPrivateKey)));
+  }
+
+  it('refuses a PSS algorithm with another hash, and PKCS#1 v1.5, for a restricted id-RSASSA-PSS key', async () => {
+    const key = await restrictedPssKey();
+    for (const algorithm of [rsaPssSha256, rsaPkcs1Sha256]) {
+      expect(() => createSigner({ key, algorithm })).toThrow(UnsupportedAlgorithmError);
+    }
+    for (const signer of [createSigner({ key, algorithm: rsaPssSha384 }), createSigner({ key })]) {
+      expect(signer.algorithm.name).toBe('rsa-pss-sha384');
+      const signature = await signer.sign(data);
+      const input = { algorithm: signer.algorithm.identifier(), publicKey: key.publicKey, data, signature };
+      expect(await verifySignature(allAlgorithms, input)).toBe(true);
+    }
+  });
+
+  it('says a verify-only algorithm cannot sign, for a key of the type it verifies', async () => {
+    const key = await generateKeyPair({ type: 'gost2012-256' });
+    expect(() => createSigner({ key, algorithm: gost2001 })).toThrow(/verify-only/);
   });
 });
 

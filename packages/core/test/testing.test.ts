@@ -371,3 +371,15 @@ describe('OCSP responses', () => {
     expect(later.basic).toBeUndefined();
   });
 });
+
+describe('names from callers are own properties only (regression, issue 5 review)', () => {
+  it('refuses revocation reasons and OCSP response statuses named after Object.prototype properties', async () => {
+    const ca = await createTestCa({ keySpec: { type: 'ecdsa', curve: 'P-256' } });
+    const leaf = await ca.issue();
+    for (const name of ['toString', 'constructor', '__proto__']) {
+      expect(() => ca.revoke(leaf.serial, { reason: name as 'keyCompromise' })).toThrow(RangeError);
+      await expect(ca.createOcspResponse({ responseStatus: name as 'tryLater' })).rejects.toThrow(RangeError);
+    }
+    expect(ca.revocations()).toEqual([]);
+  });
+});

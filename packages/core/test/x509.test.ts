@@ -2,7 +2,13 @@
 import { der } from '@eds/core/asn1';
 import { encodePem } from '@eds/core/encoding';
 import { DecodeError, UnsupportedAlgorithmError } from '@eds/core/errors';
-import { OID_EXT_AUTHORITY_KEY_IDENTIFIER_OBSOLETE, OID_GOST2012_256, OID_GOST2012_512 } from '@eds/core/oids';
+import {
+  isKnownOid,
+  OID_EXT_AUTHORITY_KEY_IDENTIFIER_OBSOLETE,
+  OID_GOST2012_256,
+  OID_GOST2012_512,
+  oidName,
+} from '@eds/core/oids';
 import { parseCertificate, parseCertificates } from '@eds/core/x509';
 import { readFixture, readVectorText } from '@eds/test-support/vectors';
 import fc from 'fast-check';
@@ -348,5 +354,46 @@ describe('bad input', () => {
       }),
       { numRuns: 1500 },
     );
+  });
+});
+
+describe('lookups by caller-supplied names (regression, issue 5 review)', () => {
+  const cert = parseCertificate(russianCertificate());
+
+  it('fingerprint() rejects Object.prototype member names instead of calling them', () => {
+    for (const alg of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(() => cert.fingerprint(alg as 'sha1'), alg).toThrow(TypeError);
+    }
+    expect(cert.fingerprint('sha256')).toHaveLength(32);
+  });
+
+  it('oidName and isKnownOid see only their own table', () => {
+    for (const key of ['constructor', 'toString', '__proto__', 'valueOf']) {
+      expect(oidName(key), key).toBe(key);
+      expect(oidName(key, 'ru'), key).toBe(key);
+      expect(isKnownOid(key), key).toBe(false);
+    }
+    expect(oidName('1.2.643.100.3')).toBe('SNILS');
+    expect(isKnownOid('1.2.643.100.3')).toBe(true);
+  });
+
+  it('describe() with an unknown language string falls back to English', () => {
+    expect(cert.describe('constructor' as 'en')).toBe(cert.describe('en'));
+    expect(cert.describe('__proto__' as 'en')).toBe(cert.describe('en'));
+  });
+
+  it('a padded certificate serial is read by value with a note', () => {
+    const tbs = der.seq(
+      der.explicit(0, der.int(2)),
+      der.tlv(0x02, Uint8Array.of(0, 0, 1)),
+      der.seq(der.oid('1.2.643.7.1.1.3.2')),
+      der.seq(),
+      der.seq(der.utcTime(new Date('2024-01-01T00:00:00Z')), der.utcTime(new Date('2025-01-01T00:00:00Z'))),
+      der.seq(),
+      der.seq(der.seq(der.oid('1.2.643.7.1.1.1.1')), der.bits(new Uint8Array(4))),
+    );
+    const c = parseCertificate(der.seq(tbs, der.seq(der.oid('1.2.643.7.1.1.3.2')), der.bits(new Uint8Array(4))));
+    expect(c.serialNumber).toBe(1n);
+    expect(c.notes.join('\n')).toContain('not minimally encoded');
   });
 });
