@@ -17,8 +17,7 @@ import {
   rsaPssSha384,
   rsaPssSha512,
 } from './algorithms';
-import { gostr3411_94, gostr3411_2012_256, gostr3411_2012_512, sha1, sha256, sha384, sha512 } from './digests';
-import type { DigestAlgorithm, SignatureAlgorithm } from './types';
+import type { SignatureAlgorithm } from './types';
 
 /**
  * Every signature algorithm descriptor: GOST R 34.10-2012 256/512, GOST R 34.10-2001 (verify),
@@ -51,21 +50,4 @@ export const allAlgorithms: readonly SignatureAlgorithm[] = Object.freeze([
   ed25519,
 ]);
 
-/**
- * Every digest descriptor: SHA-1, SHA-256, SHA-384, SHA-512, Streebog-256, Streebog-512 and
- * GOST R 34.11-94 (CryptoPro parameters), for `findDigest(oid, allDigests)`.
- *
- * @example
- * ```ts
- * findDigest('1.2.643.7.1.1.2.3', allDigests).name; // 'streebog512'
- * ```
- */
-export const allDigests: readonly DigestAlgorithm[] = Object.freeze([
-  sha1,
-  sha256,
-  sha384,
-  sha512,
-  gostr3411_2012_256,
-  gostr3411_2012_512,
-  gostr3411_94,
-]);
+export { allDigests } from './digests';

@@ -107,8 +107,17 @@ export const gostr3411_2012_512: DigestAlgorithm = /* @__PURE__ */ describe(
  */
 export const gostr3411_94: DigestAlgorithm = /* @__PURE__ */ describe('gostr3411-94', '1.2.643.2.2.9', 32, gost341194);
 
-/** Every digest of this module, the default set of {@link findDigest}. */
-const DIGESTS: readonly DigestAlgorithm[] = [
+/**
+ * Every digest descriptor: SHA-1, SHA-256, SHA-384, SHA-512, Streebog-256, Streebog-512 and
+ * GOST R 34.11-94 (CryptoPro parameters); the default set of {@link findDigest}. Also exported
+ * by `@eds/core/all-algorithms`.
+ *
+ * @example
+ * ```ts
+ * allDigests.map((d) => d.name); // ['sha1', 'sha256', ...]
+ * ```
+ */
+export const allDigests: readonly DigestAlgorithm[] = Object.freeze([
   sha1,
   sha256,
   sha384,
@@ -116,7 +125,7 @@ const DIGESTS: readonly DigestAlgorithm[] = [
   gostr3411_2012_256,
   gostr3411_2012_512,
   gostr3411_94,
-];
+]);
 
 /**
  * Finds the digest named by an OID (a CMS `digestAlgorithm`, an ESSCertIDv2 `hashAlgorithm`) in
@@ -132,7 +141,7 @@ const DIGESTS: readonly DigestAlgorithm[] = [
  * findDigest('2.16.840.1.101.3.4.2.1', [sha256]).size; // 32
  * ```
  */
-export function findDigest(oid: string, set: readonly DigestAlgorithm[] = DIGESTS): DigestAlgorithm {
+export function findDigest(oid: string, set: readonly DigestAlgorithm[] = allDigests): DigestAlgorithm {
   const found = set.find((d) => d.oid === oid);
   if (!found) throw new UnsupportedAlgorithmError({ oid }, `unsupported digest algorithm ${oid}`);
   return found;
