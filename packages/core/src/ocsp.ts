@@ -1,4 +1,4 @@
-// OCSP response and request views (RFC 6960 §4.1, §4.2): parsing only; verification belongs to @eds/verify.
+// OCSP response and request views (RFC 6960 §4.1, §4.2): parsing only; checking signatures and status is the verifier's job.
 
 import { formatDate, hex, type Lang, labelsFor, readAlgorithm, readSerial, renderLines } from './_describe';
 import { type GeneralName, readGeneralName } from './_general-name';

@@ -294,7 +294,7 @@ export class Certificate {
    * field-requirements.md §2, gost.md §1.5): it carries subjectSignTool (1.2.643.100.111),
    * issuerSignTool (1.2.643.100.112) and at least one sign-tool class policy
    * 1.2.643.100.113.1-6 (KC1...KA1). This is a profile check only: whether the issuer is an
-   * accredited CA is decided by path validation against the Минцифры trusted list (@eds/verify).
+   * accredited CA is decided by path validation against the Минцифры trusted list.
    */
   get isQualified(): boolean {
     return this.subjectSignTool !== undefined && this.issuerSignTool !== undefined && this.qualifiedClasses.length > 0;
