@@ -474,6 +474,8 @@ export function readEnvelope(
 export function readCertificate(cert: Uint8Array): {
   tbs: Uint8Array;
   serial: bigint;
+  /** The serialNumber INTEGER TLV as written, for IssuerAndSerialNumber. */
+  serialTlv: Uint8Array;
   issuer: Uint8Array;
   notAfter: Date;
   subject: Uint8Array;
@@ -482,7 +484,8 @@ export function readCertificate(cert: Uint8Array): {
   const tbsNode = decodeDer(cert, 'Certificate').read().next(TAG.SEQUENCE, 'tbsCertificate');
   const r = tbsNode.read();
   r.optional(0xa0, 'version');
-  const serial = r.next(TAG.INTEGER, 'serialNumber').integer();
+  const serialNode = r.next(TAG.INTEGER, 'serialNumber');
+  const serial = serialNode.integer();
   r.next(TAG.SEQUENCE, 'signature');
   const issuer = r.next(TAG.SEQUENCE, 'issuer').bytes;
   const validity = r.next(TAG.SEQUENCE, 'validity').read();
@@ -490,5 +493,5 @@ export function readCertificate(cert: Uint8Array): {
   const notAfter = validity.next(undefined, 'notAfter').time();
   const subject = r.next(TAG.SEQUENCE, 'subject').bytes;
   const spki = r.next(TAG.SEQUENCE, 'subjectPublicKeyInfo').bytes;
-  return { tbs: tbsNode.bytes, serial, issuer, notAfter, subject, spki };
+  return { tbs: tbsNode.bytes, serial, serialTlv: serialNode.bytes, issuer, notAfter, subject, spki };
 }

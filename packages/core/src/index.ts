@@ -3,6 +3,7 @@
 // and `@eds/core/all-algorithms` (every algorithm) are entries of their own, not re-exported here.
 export * from './algorithms';
 export * from './asn1';
+export * from './cms';
 export * from './crl';
 export * from './csr';
 export * from './detect';

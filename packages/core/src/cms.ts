@@ -1,0 +1,608 @@
+// CMS SignedData signing (RFC 5652 §5) with CAdES-BES signed attributes (ETSI EN 319 122-1 §5.2, RFC 5035): attached, detached, streamed, co-signed.
+/**
+ * `@eds/core/cms` makes CMS SignedData in a ContentInfo, DER: CAdES-BES signatures (contentType,
+ * messageDigest, signingTime, signingCertificateV2, optional signature policy) or plain CMS
+ * signatures without signed attributes, by one or more {@link Signer}s, over bytes or a stream;
+ * and adds a parallel signer to an existing SignedData without touching the signers already in it.
+ *
+ * @module
+ */
+import { compareBytes, equalBytes } from './_bytes';
+import {
+  type CertificateParts,
+  certificateParts,
+  checkCertificateKey,
+  contentTypeAttribute,
+  essCertIdHash,
+  messageDigestAttribute,
+  type SignaturePolicy,
+  signaturePolicyAttribute,
+  signingCertificateV2Attribute,
+  signingTimeAttribute,
+} from './_cms-attributes';
+import { type Der, decodeDer, der, TAG } from './asn1';
+import { sha512 } from './digests';
+import { base64Encode, encodePem } from './encoding';
+import { KeyMismatchError, UnsupportedAlgorithmError } from './errors';
+import type { DigestAlgorithm, Signer } from './types';
+
+export type { SignaturePolicy } from './_cms-attributes';
+
+const OID_DATA = '1.2.840.113549.1.7.1';
+const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
+/** At most this many signers in one call, and this many certificates written. */
+const MAX_SIGNERS = 64;
+const MAX_CERTIFICATES = 1000;
+/** Longest issuer chain followed for `includeCertificates: 'chain'`. */
+const MAX_CHAIN = 16;
+
+/** Content to sign: bytes, a WHATWG ReadableStream, or any async iterable of byte chunks. */
+export type CmsContent = Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+
+/**
+ * Which certificates go into SignedData.certificates:
+ * - `signer` (default): each signer's certificate, plus every certificate of `certificates`;
+ * - `chain`: each signer's certificate and its issuers found in `certificates` (a pool: only the
+ *   certificates on a signer's issuer chain, up to a self-signed root, are written);
+ * - `none`: no signer certificate; only `certificates` when given.
+ */
+export type IncludeCertificates = 'signer' | 'chain' | 'none';
+
+/** Options shared by {@link signCms} and {@link addSigner}. */
+export interface CmsSignOptions {
+  /**
+   * `true` (default): CAdES-BES signed attributes, the signature is over their DER. `false`:
+   * a plain CMS signature over the content itself (RFC 5652 §5.4), for systems that expect
+   * it; only for content type id-data. A detached stream or a precomputed `digest` then
+   * needs a signer with `signDigest` (not Ed25519).
+   */
+  readonly signedAttributes?: boolean | undefined;
+  /** signingTime attribute (default: now). UTCTime through 2049, GeneralizedTime after. */
+  readonly signingTime?: Date | undefined;
+  /** An explicit SignaturePolicyIdentifier attribute (ETSI EN 319 122-1 §5.2.9.1). */
+  readonly policy?: SignaturePolicy | undefined;
+  readonly includeCertificates?: IncludeCertificates | undefined;
+  /** Extra certificates (DER), see {@link IncludeCertificates}. */
+  readonly certificates?: readonly Uint8Array[] | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Options of {@link signCms}: exactly one of `content` and `digest`. */
+export interface SignCmsOptions extends CmsSignOptions {
+  /**
+   * The content. A stream is read once, hashed chunk by chunk for all signers together; when
+   * detached it is never held in memory, when attached it is collected into the output (memory
+   * grows with its size: use `detached` for large files).
+   */
+  readonly content?: CmsContent | undefined;
+  /** A precomputed message digest (for `detached` only); every signer must use its hash. */
+  readonly digest?: Uint8Array | undefined;
+  /** Each must have a `certificate` that carries its public key. */
+  readonly signers: readonly Signer[];
+  /** Leave the content out of the SignedData (default false). */
+  readonly detached?: boolean | undefined;
+  /** eContentType OID (default id-data 1.2.840.113549.1.7.1). */
+  readonly contentType?: string | undefined;
+}
+
+/** Options of {@link addSigner}. */
+export interface AddSignerOptions extends CmsSignOptions {
+  readonly signer: Signer;
+  /** The content, for a detached CMS (exactly one of `content` and `digest`); not for an attached one. */
+  readonly content?: CmsContent | undefined;
+  /** The precomputed message digest, for a detached CMS. */
+  readonly digest?: Uint8Array | undefined;
+}
+
+/** A signer with what signing needs from it. */
+interface Prepared {
+  readonly signer: Signer;
+  readonly cert: CertificateParts;
+  readonly digest: DigestAlgorithm;
+}
+
+/** The content as signing needs it: its digest per digest OID and, when held, its bytes. */
+interface Material {
+  readonly digests: ReadonlyMap<string, Uint8Array>;
+  readonly bytes?: Uint8Array | undefined;
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason ?? new DOMException('signing was aborted', 'AbortError');
+}
+
+/** The hash a signer signs with: its algorithm's, or SHA-512 for Ed25519 (RFC 8419 §3). */
+function digestOf(signer: Signer): DigestAlgorithm {
+  const d = signer.algorithm.digest;
+  if (d) return d;
+  if (signer.algorithm.keyType === 'ed25519') return sha512;
+  throw new UnsupportedAlgorithmError({}, `${signer.algorithm.name}: no digest algorithm for CMS`);
+}
+
+function prepare(signer: Signer): Prepared {
+  if (!signer || typeof signer.sign !== 'function' || !signer.algorithm || !signer.publicKey)
+    throw new TypeError('cms: each signer must be a Signer');
+  if (!(signer.certificate instanceof Uint8Array)) throw new TypeError('cms: a signer has no certificate');
+  const cert = certificateParts(signer.certificate);
+  checkCertificateKey(cert, signer.publicKey);
+  return { signer, cert, digest: digestOf(signer) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Content
+
+function isReadableStream(c: unknown): c is ReadableStream<Uint8Array> {
+  return typeof (c as ReadableStream | undefined)?.getReader === 'function';
+}
+
+/** Rejects when `signal` aborts, so that a stalled stream does not hold the caller. */
+function abortRace<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason ?? new DOMException('signing was aborted', 'AbortError'));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** One way to pull chunks from a ReadableStream or an async iterable, and to stop it. */
+interface Pull {
+  next(): Promise<{ done?: boolean | undefined; value?: unknown }>;
+  stop(reason: unknown): Promise<void>;
+  release(): void;
+}
+
+function puller(content: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>): Pull {
+  if (isReadableStream(content)) {
+    const reader = content.getReader();
+    return {
+      next: () => reader.read(),
+      stop: (reason) => reader.cancel(reason).catch(() => {}),
+      release: () => reader.releaseLock(),
+    };
+  }
+  if (typeof content?.[Symbol.asyncIterator] !== 'function')
+    throw new TypeError('cms: content must be a Uint8Array, a ReadableStream or an async iterable');
+  const it = content[Symbol.asyncIterator]();
+  return {
+    next: () => it.next(),
+    stop: async () => {
+      try {
+        await it.return?.();
+      } catch {
+        // the source failed while stopping; the first error is the one reported
+      }
+    },
+    release: () => {},
+  };
+}
+
+/** Feeds every chunk of a stream to `onChunk`; on failure or abort the source is cancelled. */
+async function readStream(
+  content: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
+  onChunk: (chunk: Uint8Array) => void,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const source = puller(content);
+  try {
+    for (;;) {
+      const { done, value } = await abortRace(source.next(), signal);
+      if (done) break;
+      if (!(value instanceof Uint8Array)) throw new TypeError('cms: a content chunk is not a Uint8Array');
+      throwIfAborted(signal);
+      onChunk(value);
+    }
+  } catch (e) {
+    await source.stop(e);
+    throw e;
+  } finally {
+    source.release();
+  }
+}
+
+/** Hashes the content once for every distinct digest; keeps the bytes when `keep`. */
+async function digestContent(
+  content: CmsContent,
+  algorithms: readonly DigestAlgorithm[],
+  keep: boolean,
+  signal: AbortSignal | undefined,
+): Promise<Material> {
+  const distinct = [...new Map(algorithms.map((a) => [a.oid, a])).values()];
+  if (content instanceof Uint8Array) {
+    return { digests: new Map(distinct.map((a) => [a.oid, a.digest(content)])), bytes: content };
+  }
+  const hashers = distinct.map((a) => [a.oid, a.create()] as const);
+  const chunks: Uint8Array[] = [];
+  await readStream(
+    content,
+    (chunk) => {
+      for (const [, h] of hashers) h.update(chunk);
+      if (keep) {
+        chunks.push(chunk.slice());
+      }
+    },
+    signal,
+  );
+  const digests = new Map(hashers.map(([oid, h]) => [oid, h.digest()]));
+  return keep ? { digests, bytes: der.concat(chunks) } : { digests };
+}
+
+/** The content or precomputed digest, checked against the signers; the stream is read here. */
+async function material(
+  input: { content?: CmsContent | undefined; digest?: Uint8Array | undefined },
+  prepared: readonly Prepared[],
+  keep: boolean,
+  signal: AbortSignal | undefined,
+): Promise<Material> {
+  const { content, digest } = input;
+  if ((content === undefined) === (digest === undefined))
+    throw new TypeError('cms: pass exactly one of content and digest');
+  if (digest === undefined)
+    return digestContent(
+      content as CmsContent,
+      prepared.map((p) => p.digest),
+      keep,
+      signal,
+    );
+  if (!(digest instanceof Uint8Array)) throw new TypeError('cms: digest must be a Uint8Array');
+  const oids = new Set(prepared.map((p) => p.digest.oid));
+  if (oids.size > 1) throw new TypeError('cms: one precomputed digest cannot serve signers with different hashes');
+  const alg = (prepared[0] as Prepared).digest;
+  if (digest.length !== alg.size)
+    throw new RangeError(`cms: expected a ${alg.size}-byte ${alg.name} digest, got ${digest.length} bytes`);
+  return { digests: new Map([[alg.oid, digest]]) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// SignerInfo
+
+interface SignerInfoOptions {
+  readonly contentType: string;
+  readonly signedAttributes: boolean;
+  readonly signingTime: Date;
+  readonly policy?: SignaturePolicy | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** The DER SET OF signed attributes (tag 0x31), sorted once: exactly the bytes signed (gost.md §5 pitfall 8). */
+function signedAttributeSet(p: Prepared, digest: Uint8Array, o: SignerInfoOptions): Uint8Array {
+  const attrs = [
+    contentTypeAttribute(o.contentType),
+    messageDigestAttribute(digest),
+    signingTimeAttribute(o.signingTime),
+    signingCertificateV2Attribute(p.cert, essCertIdHash(p.signer.publicKey, p.digest)),
+  ];
+  if (o.policy) attrs.push(signaturePolicyAttribute(o.policy));
+  return der.setOf(...attrs);
+}
+
+/** Signs, then checks the signature with the certificate's key (a signer signing with another key is caught here). */
+async function signAndCheck(
+  p: Prepared,
+  data: Uint8Array,
+  isDigest: boolean,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  const opts = signal ? { signal } : undefined;
+  const { signer } = p;
+  const signature = isDigest
+    ? await (signer.signDigest as NonNullable<Signer['signDigest']>).call(signer, data, opts)
+    : await signer.sign(data, opts);
+  throwIfAborted(signal);
+  const alg = signer.algorithm;
+  const ok = isDigest
+    ? alg.verifyDigest
+      ? await alg.verifyDigest(signer.publicKey, data, signature)
+      : true
+    : await alg.verify(signer.publicKey, data, signature);
+  if (!ok) throw new KeyMismatchError("the signature does not verify with the signer's certificate");
+  return signature;
+}
+
+/**
+ * ```asn1
+ * SignerInfo ::= SEQUENCE { version CMSVersion, sid SignerIdentifier, digestAlgorithm DigestAlgorithmIdentifier,
+ *   signedAttrs [0] IMPLICIT SignedAttributes OPTIONAL, signatureAlgorithm SignatureAlgorithmIdentifier,
+ *   signature SignatureValue, unsignedAttrs [1] IMPLICIT UnsignedAttributes OPTIONAL }
+ * IssuerAndSerialNumber ::= SEQUENCE { issuer Name, serialNumber CertificateSerialNumber }
+ * ```
+ */
+async function signerInfo(p: Prepared, m: Material, o: SignerInfoOptions): Promise<Uint8Array> {
+  const digest = m.digests.get(p.digest.oid) as Uint8Array;
+  const sid = der.seq(p.cert.issuer, p.cert.serial);
+  const digestAlgorithm = der.seq(der.oid(p.digest.oid));
+  let signed: Uint8Array[] = [];
+  let signature: Uint8Array;
+  if (o.signedAttributes) {
+    const set = signedAttributeSet(p, digest, o);
+    signature = await signAndCheck(p, set, false, o.signal);
+    const implicit = set.slice();
+    implicit[0] = 0xa0;
+    signed = [implicit];
+  } else if (m.bytes) {
+    signature = await signAndCheck(p, m.bytes, false, o.signal);
+  } else {
+    signature = await signAndCheck(p, digest, true, o.signal);
+  }
+  return der.seq(der.int(1), sid, digestAlgorithm, ...signed, p.signer.algorithm.identifier(), der.octets(signature));
+}
+
+function checkPlainSignable(prepared: readonly Prepared[], needsDigestSigning: boolean, contentType: string): void {
+  if (contentType !== OID_DATA)
+    throw new TypeError('cms: signedAttributes: false needs content type id-data (RFC 5652 §5.3)');
+  if (!needsDigestSigning) return;
+  for (const p of prepared) {
+    if (typeof p.signer.signDigest !== 'function')
+      throw new TypeError(`cms: ${p.signer.algorithm.name} signer cannot sign a digest; pass the content as bytes`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Certificates and SignedData
+
+function addUnique(list: Uint8Array[], cert: Uint8Array): void {
+  if (!list.some((c) => equalBytes(c, cert))) list.push(cert);
+}
+
+/** The certificates to add for these signers (see {@link IncludeCertificates}). */
+function selectCertificates(prepared: readonly Prepared[], options: CmsSignOptions): Uint8Array[] {
+  const mode = options.includeCertificates ?? 'signer';
+  if (mode !== 'signer' && mode !== 'chain' && mode !== 'none')
+    throw new TypeError(`cms: unknown includeCertificates ${JSON.stringify(mode)}`);
+  const extra = options.certificates ?? [];
+  if (!extra.every((c) => c instanceof Uint8Array)) throw new TypeError('cms: certificates must be DER Uint8Arrays');
+  const out: Uint8Array[] = [];
+  if (mode !== 'none') for (const p of prepared) addUnique(out, p.cert.der);
+  if (mode !== 'chain') for (const c of extra) addUnique(out, c);
+  else {
+    const pool = extra.map(certificateParts);
+    for (const p of prepared) {
+      let at = p.cert;
+      for (let i = 0; i < MAX_CHAIN && !equalBytes(at.issuer, at.subject); i++) {
+        const issuer = pool.find((c) => equalBytes(c.subject, at.issuer));
+        if (!issuer) break;
+        addUnique(out, issuer.der);
+        at = issuer;
+      }
+    }
+  }
+  return out;
+}
+
+/** CMSVersion of SignedData (RFC 5652 §5.1) for X.509 certificates and v1 SignerInfos. */
+function signedDataVersion(contentType: string): number {
+  return contentType === OID_DATA ? 1 : 3;
+}
+
+interface SignedDataParts {
+  readonly version: number;
+  readonly digestAlgorithms: readonly Uint8Array[];
+  readonly encap: Uint8Array;
+  readonly certificates: readonly Uint8Array[];
+  readonly crls?: Uint8Array | undefined;
+  readonly signerInfos: readonly Uint8Array[];
+}
+
+/**
+ * ```asn1
+ * ContentInfo ::= SEQUENCE { contentType OBJECT IDENTIFIER (id-signedData), content [0] EXPLICIT SignedData }
+ * SignedData ::= SEQUENCE { version CMSVersion, digestAlgorithms SET OF DigestAlgorithmIdentifier,
+ *   encapContentInfo EncapsulatedContentInfo, certificates [0] IMPLICIT CertificateSet OPTIONAL,
+ *   crls [1] IMPLICIT RevocationInfoChoices OPTIONAL, signerInfos SET OF SignerInfo }
+ * ```
+ */
+function contentInfo(p: SignedDataParts): Uint8Array {
+  if (p.certificates.length > MAX_CERTIFICATES) throw new RangeError(`cms: more than ${MAX_CERTIFICATES} certificates`);
+  const certs = p.certificates.length ? [der.tlv(0xa0, ...[...p.certificates].sort(compareBytes))] : [];
+  const signedData = der.seq(
+    der.int(p.version),
+    der.setOf(...p.digestAlgorithms),
+    p.encap,
+    ...certs,
+    ...(p.crls ? [p.crls] : []),
+    der.setOf(...p.signerInfos),
+  );
+  return der.seq(der.oid(OID_SIGNED_DATA), der.explicit(0, signedData));
+}
+
+/** `EncapsulatedContentInfo ::= SEQUENCE { eContentType OBJECT IDENTIFIER, eContent [0] EXPLICIT OCTET STRING OPTIONAL }` */
+function encapContentInfo(contentType: string, content: Uint8Array | undefined): Uint8Array {
+  return content === undefined
+    ? der.seq(der.oid(contentType))
+    : der.seq(der.oid(contentType), der.explicit(0, der.octets(content)));
+}
+
+function signOptions(o: CmsSignOptions, contentType: string): SignerInfoOptions {
+  const signingTime = o.signingTime ?? new Date();
+  if (!(signingTime instanceof Date) || Number.isNaN(signingTime.getTime()))
+    throw new TypeError('cms: signingTime must be a valid Date');
+  return {
+    contentType,
+    signedAttributes: o.signedAttributes ?? true,
+    signingTime,
+    policy: o.policy,
+    signal: o.signal,
+  };
+}
+
+async function signAll(prepared: readonly Prepared[], m: Material, o: SignerInfoOptions): Promise<Uint8Array[]> {
+  const infos: Uint8Array[] = [];
+  for (const p of prepared) {
+    throwIfAborted(o.signal);
+    infos.push(await signerInfo(p, m, o));
+  }
+  return infos;
+}
+
+/**
+ * Signs content as CMS SignedData in a ContentInfo (DER): CAdES-BES by default (signed
+ * attributes contentType, messageDigest, signingTime, signingCertificateV2 and, when given,
+ * signaturePolicyIdentifier), or a plain CMS signature over the content with
+ * `signedAttributes: false`. Each SignerInfo is version 1 with IssuerAndSerialNumber; its
+ * digestAlgorithm is the signer's hash (SHA-512 for Ed25519), its signatureAlgorithm the
+ * signer's `identifier()`. A streamed content is read once for all signers. Each signature is
+ * checked with the certificate's key before anything is returned.
+ *
+ * Standard: RFC 5652 §5 and §11; RFC 5035 §3; ETSI EN 319 122-1 §5.2; RFC 9215 (GOST), RFC 8419 (EdDSA).
+ *
+ * @throws {TypeError} no signers, a signer without certificate, both or neither of content and
+ *   digest, `digest` without `detached`, a signer that cannot sign a digest where one is needed.
+ * @throws {RangeError} a `digest` of the wrong length for the signers' hash, more than 64 signers.
+ * @throws {KeyMismatchError} a certificate that does not carry the signer's key, or a signature
+ *   that does not verify with it.
+ * @throws {DecodeError} a malformed certificate.
+ * @throws the signal's reason when `signal` aborts.
+ * @example
+ * ```ts
+ * const p7s = await signCms({ content: file.stream(), signers: [signer], detached: true });
+ * const pem = cmsToPem(p7s);
+ * ```
+ */
+export async function signCms(options: SignCmsOptions): Promise<Uint8Array> {
+  throwIfAborted(options.signal);
+  const signers = options.signers;
+  if (!Array.isArray(signers) || signers.length === 0) throw new TypeError('cms: at least one signer is needed');
+  if (signers.length > MAX_SIGNERS) throw new RangeError(`cms: more than ${MAX_SIGNERS} signers`);
+  const detached = options.detached ?? false;
+  if (options.digest !== undefined && !detached) throw new TypeError('cms: a precomputed digest needs detached: true');
+  const contentType = options.contentType ?? OID_DATA;
+  der.oid(contentType);
+  const prepared = signers.map(prepare);
+  const o = signOptions(options, contentType);
+  const keep = !detached || (!o.signedAttributes && options.content instanceof Uint8Array);
+  if (!o.signedAttributes) checkPlainSignable(prepared, !keep || options.digest !== undefined, contentType);
+  const m = await material(options, prepared, keep, options.signal);
+  const signerInfos = await signAll(prepared, m, o);
+  throwIfAborted(options.signal);
+  return contentInfo({
+    version: signedDataVersion(contentType),
+    digestAlgorithms: [...new Set(prepared.map((p) => p.digest.oid))].map((oid) => der.seq(der.oid(oid))),
+    encap: encapContentInfo(contentType, detached ? undefined : m.bytes),
+    certificates: selectCertificates(prepared, options),
+    signerInfos,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// addSigner
+
+interface ParsedSignedData {
+  readonly version: number;
+  readonly digestAlgorithms: readonly Der[];
+  readonly encap: Uint8Array;
+  readonly contentType: string;
+  readonly content?: Uint8Array | undefined;
+  readonly certificates: readonly Uint8Array[];
+  readonly crls?: Uint8Array | undefined;
+  readonly signerInfos: readonly Uint8Array[];
+}
+
+/** Reads a DER ContentInfo with SignedData, keeping every element's bytes. @throws DecodeError. */
+function parseSignedData(cms: Uint8Array): ParsedSignedData {
+  const ci = decodeDer(cms, 'ContentInfo', { maxSize: Math.max(cms.length, 1) }).read();
+  const type = ci.next(TAG.OID, 'contentType');
+  if (type.oid() !== OID_SIGNED_DATA) throw type.error('not a SignedData');
+  const sdNode = ci.next(0xa0, 'content').explicit(0).named('SignedData');
+  ci.end();
+  const sd = sdNode.read();
+  const version = sd.next(TAG.INTEGER, 'version').smallInt();
+  const digestAlgorithms = sd.next(TAG.SET, 'digestAlgorithms').children();
+  const encapNode = sd.next(TAG.SEQUENCE, 'encapContentInfo');
+  const er = encapNode.read();
+  const contentType = er.next(TAG.OID, 'eContentType').oid();
+  const eContent = er.optional(0xa0, 'eContent');
+  er.end();
+  const certs = sd.optional(0xa0, 'certificates');
+  const crls = sd.optional(0xa1, 'crls');
+  const signerInfos = sd.next(TAG.SET, 'signerInfos').children();
+  sd.end();
+  return {
+    version,
+    digestAlgorithms: digestAlgorithms.map((d) => d.named('digestAlgorithm')),
+    encap: encapNode.bytes,
+    contentType,
+    content: eContent?.explicit(0).octets(),
+    certificates: certs ? certs.children().map((c) => c.bytes) : [],
+    crls: crls?.bytes,
+    signerInfos: signerInfos.map((s) => s.bytes),
+  };
+}
+
+/**
+ * Adds a parallel signer to an existing DER CMS SignedData (RFC 5652 §5): a new SignerInfo
+ * (CAdES-BES unless `signedAttributes: false`), its digest algorithm and its certificate.
+ * Every existing SignerInfo, certificate, CRL and the encapsulated content keep their bytes;
+ * the SET OF fields are re-sorted as DER requires. For a detached CMS pass the content or its
+ * digest; an attached one carries its content, and passing either is a TypeError.
+ * BER input (indefinite lengths) is not read yet: DecodeError.
+ *
+ * Standard: RFC 5652 §5.1, §5.3; CAdES parallel signatures (ETSI EN 319 122-1 §5).
+ *
+ * @throws {DecodeError} when `cms` is not a DER ContentInfo with SignedData.
+ * @throws {TypeError}, {RangeError}, {KeyMismatchError} as {@link signCms}.
+ * @throws the signal's reason when `signal` aborts.
+ * @example
+ * ```ts
+ * const both = await addSigner(p7s, { signer: second, content: documentBytes });
+ * ```
+ */
+export async function addSigner(cms: Uint8Array, options: AddSignerOptions): Promise<Uint8Array> {
+  throwIfAborted(options.signal);
+  const parsed = parseSignedData(cms);
+  const prepared = [prepare(options.signer)];
+  const attached = parsed.content !== undefined;
+  if (attached && (options.content !== undefined || options.digest !== undefined))
+    throw new TypeError('cms: the CMS carries its content; pass neither content nor digest');
+  const o = signOptions(options, parsed.contentType);
+  if (!o.signedAttributes) {
+    const digestSigning = options.digest !== undefined || (!attached && !(options.content instanceof Uint8Array));
+    checkPlainSignable(prepared, digestSigning, parsed.contentType);
+  }
+  const m = attached
+    ? await material({ content: parsed.content }, prepared, true, options.signal)
+    : await material(options, prepared, !o.signedAttributes && options.content instanceof Uint8Array, options.signal);
+  const [info] = await signAll(prepared, m, o);
+  throwIfAborted(options.signal);
+  const digestAlgorithms = parsed.digestAlgorithms.map((d) => d.bytes);
+  const newOid = prepared[0]?.digest.oid as string;
+  if (!parsed.digestAlgorithms.some((d) => d.read().next(TAG.OID, 'algorithm').oid() === newOid))
+    digestAlgorithms.push(der.seq(der.oid(newOid)));
+  const certificates = [...parsed.certificates];
+  for (const c of selectCertificates(prepared, options)) addUnique(certificates, c);
+  return contentInfo({
+    version: Math.max(parsed.version, signedDataVersion(parsed.contentType)),
+    digestAlgorithms,
+    encap: parsed.encap,
+    certificates,
+    crls: parsed.crls,
+    signerInfos: [...parsed.signerInfos, info as Uint8Array],
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output forms
+
+/**
+ * PEM of a CMS (RFC 7468 §9, label `CMS`).
+ *
+ * @example
+ * ```ts
+ * cmsToPem(p7s); // '-----BEGIN CMS-----\nMII...\n-----END CMS-----\n'
+ * ```
+ */
+export function cmsToPem(cms: Uint8Array): string {
+  return encodePem('CMS', cms);
+}
+
+/**
+ * Base64 of a CMS (RFC 4648 §4, one line), the form many web services and CryptoPro plug-ins exchange.
+ *
+ * @example
+ * ```ts
+ * const text = cmsToBase64(p7s);
+ * ```
+ */
+export function cmsToBase64(cms: Uint8Array): string {
+  return base64Encode(cms);
+}
