@@ -102,7 +102,7 @@ function csrSigner(options: CsrOptions): Signer {
  *   attributes [0] IMPLICIT SET OF Attribute }
  * ```
  *
- * @throws TypeError or RangeError for a bad subject or extension value; {@link UnsupportedAlgorithmError}
+ * @throws TypeError or RangeError for a bad subject or extension value; `UnsupportedAlgorithmError`
  *   when the algorithm does not fit the key; the signer's errors (an aborted signal's reason).
  * @example
  * ```ts
@@ -170,7 +170,7 @@ export interface Csr {
   readonly subjectSignTool: string | undefined;
   /**
    * Checks the self-signature with the algorithms given (for example `allAlgorithms`): true when
-   * it verifies, false when it does not. Rejects with {@link UnsupportedAlgorithmError} when no
+   * it verifies, false when it does not. Rejects with `UnsupportedAlgorithmError` when no
    * algorithm in the set fits the signature algorithm and key.
    */
   verify(algorithms: readonly SignatureAlgorithm[]): Promise<boolean>;
