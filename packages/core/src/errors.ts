@@ -109,3 +109,41 @@ export class UnsupportedFormatError extends EdsError {
     this.what = what;
   }
 }
+
+/** Stable codes of {@link TimestampError}. */
+export type TimestampErrorCode = 'ERR_TSA_REJECTED' | 'ERR_TSA_BAD_RESPONSE' | 'ERR_TSA_MISMATCH';
+
+/**
+ * A time-stamp authority (RFC 3161) did not give a usable answer. Codes:
+ * `ERR_TSA_REJECTED` (PKIStatus rejection, waiting, revocation...: `status`, `failInfo` and
+ * `statusText` say what the TSA said), `ERR_TSA_BAD_RESPONSE` (not a TimeStampResp, the wrong
+ * content type, a granted status without a well-formed token, a missing TSA certificate that was
+ * asked for), `ERR_TSA_MISMATCH` (the token's messageImprint or nonce is not the request's).
+ * Network failures are `FetchError`s of the Fetcher, not this class.
+ *
+ * @example
+ * ```ts
+ * try { await requestTimestamp({ url, fetcher, digest, hashAlgorithm }); } catch (e) {
+ *   if (e instanceof TimestampError && e.code === 'ERR_TSA_REJECTED') console.log(e.failInfo);
+ * }
+ * ```
+ */
+export class TimestampError extends EdsError {
+  declare readonly code: TimestampErrorCode;
+  /** The PKIStatus name the TSA answered (`rejection`, `waiting`, ...), when known. */
+  readonly status: string | undefined;
+  /** The PKIFailureInfo bit names (`badAlg`, `badDataFormat`, ...), when given. */
+  readonly failInfo: readonly string[] | undefined;
+  /** The PKIFreeText of the status, joined by newlines, when given. */
+  readonly statusText: string | undefined;
+  constructor(
+    code: TimestampErrorCode,
+    message: string,
+    options: { status?: string; failInfo?: readonly string[]; statusText?: string; cause?: unknown } = {},
+  ) {
+    super(code, message, { cause: options.cause });
+    this.status = options.status;
+    this.failInfo = options.failInfo;
+    this.statusText = options.statusText;
+  }
+}

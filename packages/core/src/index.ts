@@ -3,6 +3,7 @@
 // and `@eds/core/all-algorithms` (every algorithm) are entries of their own, not re-exported here.
 export * from './algorithms';
 export * from './asn1';
+export * from './cades';
 export * from './cms';
 export * from './crl';
 export * from './csr';
@@ -11,6 +12,7 @@ export * from './digests';
 export * from './encoding';
 export * from './errors';
 export * from './extensions';
+export * from './fetcher';
 export * from './keys';
 export * from './name';
 export * from './ocsp';
@@ -18,5 +20,6 @@ export * from './oids';
 export * from './pbe';
 export * from './pkcs12';
 export * from './signer';
+export * from './tsp';
 export type * from './types';
 export * from './x509';
