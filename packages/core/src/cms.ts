@@ -1,9 +1,11 @@
-// CMS SignedData signing (RFC 5652 §5) with CAdES-BES signed attributes (ETSI EN 319 122-1 §5.2, RFC 5035): attached, detached, streamed, co-signed.
+// CMS SignedData signing (RFC 5652 §5, §11.4) with CAdES-BES signed attributes (ETSI EN 319 122-1 §5.2, RFC 5035): attached, detached, streamed, co-signed, countersigned.
 /**
  * `@eds/core/cms` makes CMS SignedData in a ContentInfo, DER: CAdES-BES signatures (contentType,
  * messageDigest, signingTime, signingCertificateV2, optional signature policy) or plain CMS
  * signatures without signed attributes, by one or more {@link Signer}s, over bytes or a stream;
- * and adds a parallel signer to an existing SignedData without touching the signers already in it.
+ * adds a parallel signer to an existing SignedData without touching the signers already in it;
+ * and countersigns a chosen signer (RFC 5652 §11.4). Existing CMS may be DER or BER (read with
+ * `@eds/core/signed-data`); the output is DER.
  *
  * @module
  */
@@ -20,16 +22,22 @@ import {
   signingCertificateV2Attribute,
   signingTimeAttribute,
 } from './_cms-attributes';
-import { type Der, decodeDer, der, TAG } from './asn1';
+import { der } from './asn1';
 import { sha512 } from './digests';
 import { base64Encode, encodePem } from './encoding';
 import { KeyMismatchError, UnsupportedAlgorithmError } from './errors';
+import {
+  type CmsAttribute,
+  encodeSignedData,
+  encodeSignerInfo,
+  OID_COUNTERSIGNATURE,
+  parseSignedData,
+} from './signed-data';
 import type { DigestAlgorithm, Signer } from './types';
 
 export type { SignaturePolicy } from './_cms-attributes';
 
 const OID_DATA = '1.2.840.113549.1.7.1';
-const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
 /** At most this many signers in one call, and this many certificates written. */
 const MAX_SIGNERS = 64;
 const MAX_CERTIFICATES = 1000;
@@ -300,6 +308,14 @@ async function signAndCheck(
   return signature;
 }
 
+/** A v1 SignerInfo over a DER SET OF signed attributes, written back as `[0]` (RFC 5652 §5.3, §5.4). */
+async function signedSignerInfo(p: Prepared, set: Uint8Array, signal: AbortSignal | undefined): Promise<Uint8Array> {
+  const signature = await signAndCheck(p, set, false, signal);
+  const implicit = set.slice();
+  implicit[0] = 0xa0;
+  return signerInfoOf(p, [implicit], signature);
+}
+
 /**
  * ```asn1
  * SignerInfo ::= SEQUENCE { version CMSVersion, sid SignerIdentifier, digestAlgorithm DigestAlgorithmIdentifier,
@@ -308,24 +324,19 @@ async function signAndCheck(
  * IssuerAndSerialNumber ::= SEQUENCE { issuer Name, serialNumber CertificateSerialNumber }
  * ```
  */
-async function signerInfo(p: Prepared, m: Material, o: SignerInfoOptions): Promise<Uint8Array> {
-  const digest = m.digests.get(p.digest.oid) as Uint8Array;
+function signerInfoOf(p: Prepared, signed: Uint8Array[], signature: Uint8Array): Uint8Array {
   const sid = der.seq(p.cert.issuer, p.cert.serial);
   const digestAlgorithm = der.seq(der.oid(p.digest.oid));
-  let signed: Uint8Array[] = [];
-  let signature: Uint8Array;
-  if (o.signedAttributes) {
-    const set = signedAttributeSet(p, digest, o);
-    signature = await signAndCheck(p, set, false, o.signal);
-    const implicit = set.slice();
-    implicit[0] = 0xa0;
-    signed = [implicit];
-  } else if (m.bytes) {
-    signature = await signAndCheck(p, m.bytes, false, o.signal);
-  } else {
-    signature = await signAndCheck(p, digest, true, o.signal);
-  }
   return der.seq(der.int(1), sid, digestAlgorithm, ...signed, p.signer.algorithm.identifier(), der.octets(signature));
+}
+
+async function signerInfo(p: Prepared, m: Material, o: SignerInfoOptions): Promise<Uint8Array> {
+  const digest = m.digests.get(p.digest.oid) as Uint8Array;
+  if (o.signedAttributes) return signedSignerInfo(p, signedAttributeSet(p, digest, o), o.signal);
+  const signature = m.bytes
+    ? await signAndCheck(p, m.bytes, false, o.signal)
+    : await signAndCheck(p, digest, true, o.signal);
+  return signerInfoOf(p, [], signature);
 }
 
 function checkPlainSignable(prepared: readonly Prepared[], needsDigestSigning: boolean, contentType: string): void {
@@ -343,6 +354,23 @@ function checkPlainSignable(prepared: readonly Prepared[], needsDigestSigning: b
 
 function addUnique(list: Uint8Array[], cert: Uint8Array): void {
   if (!list.some((c) => equalBytes(c, cert))) list.push(cert);
+}
+
+/**
+ * `list` with `item` before the first element that sorts after it: a DER-sorted SET OF stays
+ * sorted, and an unsorted one (as some producers write) keeps its order.
+ */
+function insertSorted(list: readonly Uint8Array[], item: Uint8Array): Uint8Array[] {
+  const at = list.findIndex((e) => compareBytes(item, e) < 0);
+  return at < 0 ? [...list, item] : [...list.slice(0, at), item, ...list.slice(at)];
+}
+
+/** `existing` plus each of `added` not already in it, inserted by {@link insertSorted}. */
+function mergeCertificates(existing: readonly Uint8Array[], added: readonly Uint8Array[]): Uint8Array[] {
+  let out = [...existing];
+  for (const c of added) if (!out.some((e) => equalBytes(e, c))) out = insertSorted(out, c);
+  if (out.length > MAX_CERTIFICATES) throw new RangeError(`cms: more than ${MAX_CERTIFICATES} certificates`);
+  return out;
 }
 
 /** The certificates to add for these signers (see {@link IncludeCertificates}). */
@@ -375,42 +403,9 @@ function signedDataVersion(contentType: string): number {
   return contentType === OID_DATA ? 1 : 3;
 }
 
-interface SignedDataParts {
-  readonly version: number;
-  readonly digestAlgorithms: readonly Uint8Array[];
-  readonly encap: Uint8Array;
-  readonly certificates: readonly Uint8Array[];
-  readonly crls?: Uint8Array | undefined;
-  readonly signerInfos: readonly Uint8Array[];
-}
-
-/**
- * ```asn1
- * ContentInfo ::= SEQUENCE { contentType OBJECT IDENTIFIER (id-signedData), content [0] EXPLICIT SignedData }
- * SignedData ::= SEQUENCE { version CMSVersion, digestAlgorithms SET OF DigestAlgorithmIdentifier,
- *   encapContentInfo EncapsulatedContentInfo, certificates [0] IMPLICIT CertificateSet OPTIONAL,
- *   crls [1] IMPLICIT RevocationInfoChoices OPTIONAL, signerInfos SET OF SignerInfo }
- * ```
- */
-function contentInfo(p: SignedDataParts): Uint8Array {
-  if (p.certificates.length > MAX_CERTIFICATES) throw new RangeError(`cms: more than ${MAX_CERTIFICATES} certificates`);
-  const certs = p.certificates.length ? [der.tlv(0xa0, ...[...p.certificates].sort(compareBytes))] : [];
-  const signedData = der.seq(
-    der.int(p.version),
-    der.setOf(...p.digestAlgorithms),
-    p.encap,
-    ...certs,
-    ...(p.crls ? [p.crls] : []),
-    der.setOf(...p.signerInfos),
-  );
-  return der.seq(der.oid(OID_SIGNED_DATA), der.explicit(0, signedData));
-}
-
-/** `EncapsulatedContentInfo ::= SEQUENCE { eContentType OBJECT IDENTIFIER, eContent [0] EXPLICIT OCTET STRING OPTIONAL }` */
-function encapContentInfo(contentType: string, content: Uint8Array | undefined): Uint8Array {
-  return content === undefined
-    ? der.seq(der.oid(contentType))
-    : der.seq(der.oid(contentType), der.explicit(0, der.octets(content)));
+/** DER SET OF order (X.690 §11.6). */
+function sorted(items: readonly Uint8Array[]): Uint8Array[] {
+  return [...items].sort(compareBytes);
 }
 
 function signOptions(o: CmsSignOptions, contentType: string): SignerInfoOptions {
@@ -475,71 +470,32 @@ export async function signCms(options: SignCmsOptions): Promise<Uint8Array> {
   const m = await material(options, prepared, keep, options.signal);
   const signerInfos = await signAll(prepared, m, o);
   throwIfAborted(options.signal);
-  return contentInfo({
+  const certificates = selectCertificates(prepared, options);
+  if (certificates.length > MAX_CERTIFICATES) throw new RangeError(`cms: more than ${MAX_CERTIFICATES} certificates`);
+  return encodeSignedData({
     version: signedDataVersion(contentType),
-    digestAlgorithms: [...new Set(prepared.map((p) => p.digest.oid))].map((oid) => der.seq(der.oid(oid))),
-    encap: encapContentInfo(contentType, detached ? undefined : m.bytes),
-    certificates: selectCertificates(prepared, options),
-    signerInfos,
+    digestAlgorithms: sorted([...new Set(prepared.map((p) => p.digest.oid))].map((oid) => der.seq(der.oid(oid)))),
+    encapContentType: contentType,
+    content: detached ? undefined : m.bytes,
+    certificates: sorted(certificates),
+    signerInfos: sorted(signerInfos),
   });
 }
 
 // ---------------------------------------------------------------------------------------------
 // addSigner
 
-interface ParsedSignedData {
-  readonly version: number;
-  readonly digestAlgorithms: readonly Der[];
-  readonly encap: Uint8Array;
-  readonly contentType: string;
-  readonly content?: Uint8Array | undefined;
-  readonly certificates: readonly Uint8Array[];
-  readonly crls?: Uint8Array | undefined;
-  readonly signerInfos: readonly Uint8Array[];
-}
-
-/** Reads a DER ContentInfo with SignedData, keeping every element's bytes. @throws DecodeError. */
-function parseSignedData(cms: Uint8Array): ParsedSignedData {
-  const ci = decodeDer(cms, 'ContentInfo', { maxSize: Math.max(cms.length, 1) }).read();
-  const type = ci.next(TAG.OID, 'contentType');
-  if (type.oid() !== OID_SIGNED_DATA) throw type.error('not a SignedData');
-  const sdNode = ci.next(0xa0, 'content').explicit(0).named('SignedData');
-  ci.end();
-  const sd = sdNode.read();
-  const version = sd.next(TAG.INTEGER, 'version').smallInt();
-  const digestAlgorithms = sd.next(TAG.SET, 'digestAlgorithms').children();
-  const encapNode = sd.next(TAG.SEQUENCE, 'encapContentInfo');
-  const er = encapNode.read();
-  const contentType = er.next(TAG.OID, 'eContentType').oid();
-  const eContent = er.optional(0xa0, 'eContent');
-  er.end();
-  const certs = sd.optional(0xa0, 'certificates');
-  const crls = sd.optional(0xa1, 'crls');
-  const signerInfos = sd.next(TAG.SET, 'signerInfos').children();
-  sd.end();
-  return {
-    version,
-    digestAlgorithms: digestAlgorithms.map((d) => d.named('digestAlgorithm')),
-    encap: encapNode.bytes,
-    contentType,
-    content: eContent?.explicit(0).octets(),
-    certificates: certs ? certs.children().map((c) => c.bytes) : [],
-    crls: crls?.bytes,
-    signerInfos: signerInfos.map((s) => s.bytes),
-  };
-}
-
 /**
- * Adds a parallel signer to an existing DER CMS SignedData (RFC 5652 §5): a new SignerInfo
- * (CAdES-BES unless `signedAttributes: false`), its digest algorithm and its certificate.
- * Every existing SignerInfo, certificate, CRL and the encapsulated content keep their bytes;
- * the SET OF fields are re-sorted as DER requires. For a detached CMS pass the content or its
- * digest; an attached one carries its content, and passing either is a TypeError.
- * BER input (indefinite lengths) is not read yet: DecodeError.
+ * Adds a parallel signer to an existing CMS SignedData (RFC 5652 §5), DER or BER (PEM and Base64
+ * too): a new SignerInfo (CAdES-BES unless `signedAttributes: false`), its digest algorithm and
+ * its certificate. Every existing SignerInfo, certificate, CRL and the encapsulated content keep
+ * their bytes and their order; each new element goes before the first one that sorts after it,
+ * so a DER-sorted SET OF stays sorted. For a detached CMS pass the content or its digest; an
+ * attached one carries its content, and passing either is a TypeError. The output is DER.
  *
  * Standard: RFC 5652 §5.1, §5.3; CAdES parallel signatures (ETSI EN 319 122-1 §5).
  *
- * @throws {DecodeError} when `cms` is not a DER ContentInfo with SignedData.
+ * @throws {DecodeError} when `cms` is not a ContentInfo with SignedData.
  * @throws {TypeError}, {RangeError}, {KeyMismatchError} as {@link signCms}.
  * @throws the signal's reason when `signal` aborts.
  * @example
@@ -547,36 +503,109 @@ function parseSignedData(cms: Uint8Array): ParsedSignedData {
  * const both = await addSigner(p7s, { signer: second, content: documentBytes });
  * ```
  */
-export async function addSigner(cms: Uint8Array, options: AddSignerOptions): Promise<Uint8Array> {
+export async function addSigner(cms: Uint8Array | string, options: AddSignerOptions): Promise<Uint8Array> {
   throwIfAborted(options.signal);
   const parsed = parseSignedData(cms);
   const prepared = [prepare(options.signer)];
   const attached = parsed.content !== undefined;
   if (attached && (options.content !== undefined || options.digest !== undefined))
     throw new TypeError('cms: the CMS carries its content; pass neither content nor digest');
-  const o = signOptions(options, parsed.contentType);
+  const o = signOptions(options, parsed.encapContentType);
   if (!o.signedAttributes) {
     const digestSigning = options.digest !== undefined || (!attached && !(options.content instanceof Uint8Array));
-    checkPlainSignable(prepared, digestSigning, parsed.contentType);
+    checkPlainSignable(prepared, digestSigning, parsed.encapContentType);
   }
   const m = attached
     ? await material({ content: parsed.content }, prepared, true, options.signal)
     : await material(options, prepared, !o.signedAttributes && options.content instanceof Uint8Array, options.signal);
   const [info] = await signAll(prepared, m, o);
   throwIfAborted(options.signal);
-  const digestAlgorithms = parsed.digestAlgorithms.map((d) => d.bytes);
   const newOid = prepared[0]?.digest.oid as string;
-  if (!parsed.digestAlgorithms.some((d) => d.read().next(TAG.OID, 'algorithm').oid() === newOid))
-    digestAlgorithms.push(der.seq(der.oid(newOid)));
-  const certificates = [...parsed.certificates];
-  for (const c of selectCertificates(prepared, options)) addUnique(certificates, c);
-  return contentInfo({
-    version: Math.max(parsed.version, signedDataVersion(parsed.contentType)),
+  let digestAlgorithms = parsed.digestAlgorithms.map((d) => d.raw);
+  if (!parsed.digestAlgorithms.some((d) => d.oid === newOid))
+    digestAlgorithms = insertSorted(digestAlgorithms, der.seq(der.oid(newOid)));
+  return encodeSignedData({
+    ...parsed,
+    version: Math.max(parsed.version, signedDataVersion(parsed.encapContentType)),
     digestAlgorithms,
-    encap: parsed.encap,
-    certificates,
-    crls: parsed.crls,
-    signerInfos: [...parsed.signerInfos, info as Uint8Array],
+    certificates: mergeCertificates(parsed.certificates, selectCertificates(prepared, options)),
+    signerInfos: insertSorted(
+      parsed.signerInfos.map((s) => s.raw),
+      info as Uint8Array,
+    ),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// addCountersignature
+
+/** Options of {@link addCountersignature}. */
+export interface AddCountersignatureOptions {
+  /** The countersigner; must have a `certificate` that carries its public key. */
+  readonly signer: Signer;
+  /** Which SignerInfo of `signerInfos` to countersign (default 0, the first as written). */
+  readonly signerIndex?: number | undefined;
+  /** signingTime of the countersignature (default: now). */
+  readonly signingTime?: Date | undefined;
+  /** Which certificates to add (default `signer`: the countersigner's), see {@link IncludeCertificates}. */
+  readonly includeCertificates?: IncludeCertificates | undefined;
+  readonly certificates?: readonly Uint8Array[] | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** `list` with `value` added to its first attribute of type `oid`, or with a new attribute at the end. */
+function withAttributeValue(list: readonly CmsAttribute[], oid: string, value: Uint8Array): CmsAttribute[] {
+  const at = list.findIndex((a) => a.oid === oid);
+  if (at < 0) return [...list, { oid, values: [value] }];
+  const old = list[at] as CmsAttribute;
+  return list.map((a, i) => (i === at ? { oid, values: [...old.values, value] } : a));
+}
+
+/**
+ * Countersigns one SignerInfo of a CMS SignedData (DER, BER, PEM or Base64): a new SignerInfo
+ * whose messageDigest is the hash of the countersigned SignerInfo's `signature` OCTET STRING
+ * contents, with signed attributes messageDigest, signingTime and signingCertificateV2 and no
+ * contentType (RFC 5652 §11.4), goes into that SignerInfo's unsignedAttrs as an
+ * id-countersignature value (joining an existing countersignature attribute). The
+ * countersigner's certificate is added; every other byte of the SignedData stays as it was, and
+ * the countersigned SignerInfo keeps its place. The output is DER.
+ *
+ * Standard: RFC 5652 §11.4; ETSI EN 319 122-1 §5.2.7 (countersignature).
+ *
+ * @throws {DecodeError} when `cms` is not a ContentInfo with SignedData.
+ * @throws {RangeError} a `signerIndex` with no SignerInfo.
+ * @throws {TypeError}, {KeyMismatchError} as {@link signCms}.
+ * @throws the signal's reason when `signal` aborts.
+ * @example
+ * ```ts
+ * const countersigned = await addCountersignature(p7s, { signer: notary, signerIndex: 0 });
+ * ```
+ */
+export async function addCountersignature(
+  cms: Uint8Array | string,
+  options: AddCountersignatureOptions,
+): Promise<Uint8Array> {
+  throwIfAborted(options.signal);
+  const parsed = parseSignedData(cms);
+  const index = options.signerIndex ?? 0;
+  const target = parsed.signerInfos[index];
+  if (!Number.isInteger(index) || !target)
+    throw new RangeError(`cms: no SignerInfo ${index} (the CMS has ${parsed.signerInfos.length})`);
+  const p = prepare(options.signer);
+  const o = signOptions(options, parsed.encapContentType);
+  const set = der.setOf(
+    messageDigestAttribute(p.digest.digest(target.signature)),
+    signingTimeAttribute(o.signingTime),
+    signingCertificateV2Attribute(p.cert, essCertIdHash(p.signer.publicKey, p.digest)),
+  );
+  const counter = await signedSignerInfo(p, set, options.signal);
+  throwIfAborted(options.signal);
+  const list = withAttributeValue(target.unsignedAttrs?.list ?? [], OID_COUNTERSIGNATURE, counter);
+  const updated = encodeSignerInfo({ ...target, unsignedAttrs: { list } });
+  return encodeSignedData({
+    ...parsed,
+    certificates: mergeCertificates(parsed.certificates, selectCertificates([p], options)),
+    signerInfos: parsed.signerInfos.map((s, i) => (i === index ? updated : s.raw)),
   });
 }
 

@@ -19,6 +19,7 @@ export * from './ocsp';
 export * from './oids';
 export * from './pbe';
 export * from './pkcs12';
+export * from './signed-data';
 export * from './signer';
 export * from './tsp';
 export type * from './types';

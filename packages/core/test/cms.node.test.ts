@@ -2,10 +2,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeDer, TAG } from '@eds/core/asn1';
-import { addSigner, signCms } from '@eds/core/cms';
+import { addCountersignature, addSigner, signCms } from '@eds/core/cms';
 import { gostr3411_2012_256 } from '@eds/core/digests';
 import { encodePem } from '@eds/core/encoding';
 import { exportPrivateKey } from '@eds/core/keys';
+import { parseSignedData } from '@eds/core/signed-data';
 import { createTestCa, type IssuedCertificate, type KeySpec, type TestCa } from '@eds/core/testing';
 import { opensslText } from '@eds/test-support/openssl';
 import { withTempDir } from '@eds/test-support/temp';
@@ -185,6 +186,58 @@ describe('we read what openssl cms -sign makes', () => {
       );
       const out = await verify(dir, both, false);
       expect(out, out).toContain('Verification successful');
+    });
+  });
+});
+
+describe('countersigning and BER input', () => {
+  for (const counter of ['ECDSA P-256', 'GOST-512']) {
+    it(`a GOST-256 signature countersigned by ${counter} still verifies; -print shows the countersignature`, async () => {
+      const g = get('GOST-256 CryptoPro-A');
+      const c = get(counter);
+      await withTempDir(async (dir) => {
+        await setup(dir, { g: g.root.certificate, c: c.root.certificate });
+        for (const detached of [false, true]) {
+          const one = await signCms({ content: doc, signers: [g.leaf.signer], detached });
+          const out = await addCountersignature(one, { signer: c.leaf.signer });
+          const v = await verify(dir, out, detached);
+          expect(v, v).toContain('Verification successful');
+          expect(v).not.toContain('EXIT-NONZERO');
+          const text = await opensslText(['cms', '-cmsout', '-print', '-inform', 'DER', '-in', 'sig.der'], {
+            cwd: dir,
+          });
+          const unsigned = text.slice(text.indexOf('unsignedAttrs:'));
+          expect(unsigned).toMatch(/object: countersignature \(1\.2\.840\.113549\.1\.9\.6\)/);
+          expect(unsigned).toMatch(/messageDigest/);
+          expect(parseSignedData(out).signerInfos[0]?.countersignatures.length).toBe(1);
+        }
+      });
+    });
+  }
+
+  it('addSigner on OpenSSL -stream output (BER): both signatures verify with openssl cms -verify', async () => {
+    const { root, leaf } = get('GOST-256 CryptoPro-A');
+    const e = get('ECDSA P-256');
+    await withTempDir(async (dir) => {
+      await setup(dir, { root: root.certificate, e: e.root.certificate });
+      await writeCertificates(dir, { leaf: leaf.certificate });
+      await writeFile(join(dir, 'leaf.key'), exportPrivateKey(leaf.key, 'pem'));
+      const sign = ['cms', '-sign', '-binary', '-nodetach', '-stream', '-in', 'doc.bin', '-signer', 'leaf.pem'];
+      await opensslText([...sign, '-inkey', 'leaf.key', '-md', 'md_gost12_256', '-outform', 'DER', '-out', 'ber.der'], {
+        cwd: dir,
+      });
+      const ber = new Uint8Array(await readFile(join(dir, 'ber.der')));
+      expect(ber[1]).toBe(0x80);
+      const both = await addSigner(ber, { signer: e.leaf.signer });
+      expect(both[1]).not.toBe(0x80);
+      const out = await verify(dir, both, false);
+      expect(out, out).toContain('Verification successful');
+      const text = await opensslText(['cms', '-cmsout', '-print', '-inform', 'DER', '-in', 'sig.der'], { cwd: dir });
+      expect(text.match(/signatureAlgorithm:/g)?.length).toBe(2);
+      // a countersignature on the BER file works the same way
+      const counter = await addCountersignature(ber, { signer: e.leaf.signer });
+      const out2 = await verify(dir, counter, false);
+      expect(out2, out2).toContain('Verification successful');
     });
   });
 });

@@ -1,12 +1,13 @@
 // CMS SignedData / CAdES-BES signing (RFC 5652 §5, RFC 5035, ETSI EN 319 122-1): structure read back with decodeDer, signatures checked with verifySignature.
 import { verifySignature } from '@eds/core/algorithms';
 import { allAlgorithms } from '@eds/core/all-algorithms';
-import { type Der, decodeDer, TAG } from '@eds/core/asn1';
-import { addSigner, cmsToBase64, cmsToPem, signCms } from '@eds/core/cms';
+import { type Der, decodeDer, der, TAG } from '@eds/core/asn1';
+import { addCountersignature, addSigner, cmsToBase64, cmsToPem, signCms } from '@eds/core/cms';
 import { findDigest, gostr3411_2012_256, sha256 } from '@eds/core/digests';
 import { base64Decode, decodePem } from '@eds/core/encoding';
 import { DecodeError, KeyMismatchError } from '@eds/core/errors';
 import { parsePublicKey } from '@eds/core/keys';
+import { encodeSignedData, encodeSignerInfo, parseSignedData, type SignerInfoView } from '@eds/core/signed-data';
 import { createTestCa, type IssuedCertificate, type KeySpec, type TestCa } from '@eds/core/testing';
 import type { Signer } from '@eds/core/types';
 import fc from 'fast-check';
@@ -134,6 +135,22 @@ function attr(si: ReadSignerInfo, oid: string): Der {
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
   for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
   return a.length - b.length;
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return compareBytes(a, b) === 0;
+}
+
+/** BER of a DER TLV as CryptoPro and `openssl cms -stream` write it: indefinite lengths, OCTET STRINGs in two segments. */
+function toBer(bytes: Uint8Array): Uint8Array {
+  const node = decodeDer(bytes);
+  const id = [...node.bytes.subarray(0, node.bytes.length - node.value.length)].slice(0, 1);
+  if (node.constructed)
+    return Uint8Array.from([...id, 0x80, ...node.children().flatMap((c) => [...toBer(c.bytes)]), 0, 0]);
+  if (node.tag !== TAG.OCTET_STRING || node.value.length < 2) return node.bytes;
+  const half = node.value.length >> 1;
+  const seg = (v: Uint8Array) => [...der.octets(v)];
+  return Uint8Array.from([0x24, 0x80, ...seg(node.value.subarray(0, half)), ...seg(node.value.subarray(half)), 0, 0]);
 }
 
 /** The issuer, serial and SPKI TLVs of a certificate. */
@@ -564,5 +581,116 @@ describe('bad input', () => {
         contentType: '1.2.840.113549.1.9.16.1.4',
       }),
     ).rejects.toBeInstanceOf(TypeError);
+  });
+});
+
+describe('addCountersignature (RFC 5652 §11.4)', () => {
+  /** Checks one countersignature SignerInfo against the countersigned one and the countersigner's certificate. */
+  async function expectCountersignature(cs: SignerInfoView, target: SignerInfoView, cert: Uint8Array): Promise<void> {
+    const oids = cs.signedAttrs?.list.map((a) => a.oid) ?? [];
+    expect(oids).not.toContain(OID.contentType);
+    for (const o of [OID.messageDigest, OID.signingTime, OID.signingCertificateV2]) expect(oids).toContain(o);
+    expect(cs.messageDigest).toEqual(findDigest(cs.digestAlgorithm.oid).digest(target.signature));
+    const f = certFields(cert);
+    expect('issuer' in cs.sid && cs.sid.issuer).toEqual(f.issuer);
+    const ok = await verifySignature(allAlgorithms, {
+      algorithm: cs.signatureAlgorithm,
+      publicKey: parsePublicKey(f.spki),
+      data: cs.signedAttrsForSignature as Uint8Array,
+      signature: cs.signature,
+      digestOid: cs.digestAlgorithm.oid,
+    });
+    expect(ok).toBe(true);
+  }
+
+  it('GOST-256 signer countersigned by ECDSA P-256: only the unsigned attribute and the certificate are new', async () => {
+    const main = leafOf('GOST-256 CryptoPro-A');
+    const counter = leafOf('ECDSA P-256');
+    const one = await signCms({ content, signers: [main.signer] });
+    const signingTime = new Date('2030-01-02T03:04:05Z');
+    const out = await addCountersignature(one, { signer: counter.signer, signingTime });
+    const before = parseSignedData(one);
+    const after = parseSignedData(out);
+    const target = after.signerInfos[0] as SignerInfoView;
+    expect(target.countersignatures.length).toBe(1);
+    const cs = target.countersignatures[0] as SignerInfoView;
+    await expectCountersignature(cs, target, counter.certificate);
+    expect(cs.signingTime).toEqual(signingTime);
+    expect(target.unsignedAttribute('1.2.840.113549.1.9.6')?.values).toEqual([cs.raw]);
+    expect(after.certificates).toContainEqual(counter.certificate);
+    // the main signature still verifies, and removing what was added gives back the input byte for byte
+    const mainOk = await verifySignature(allAlgorithms, {
+      algorithm: target.signatureAlgorithm,
+      publicKey: parsePublicKey(certFields(main.certificate).spki),
+      data: target.signedAttrsForSignature as Uint8Array,
+      signature: target.signature,
+      digestOid: target.digestAlgorithm.oid,
+    });
+    expect(mainOk).toBe(true);
+    const stripped = encodeSignedData({
+      ...after,
+      certificates: after.certificates.filter(
+        (c) => c !== after.certificates.find((x) => equalBytes(x, counter.certificate)),
+      ),
+      signerInfos: [encodeSignerInfo({ ...target, unsignedAttrs: undefined })],
+    });
+    expect(stripped).toEqual(one);
+    expect(before.signerInfos[0]?.unsignedAttrs).toBeUndefined();
+  });
+
+  it('a second countersignature joins the attribute; signerIndex picks the signer; a bad index is a RangeError', async () => {
+    const a = leafOf('GOST-256 tc26-256-A');
+    const b = leafOf('RSA-2048');
+    const g5 = leafOf('GOST-512');
+    const two = await signCms({ content, signers: [a.signer, b.signer], detached: true });
+    const first = await addCountersignature(two, { signer: g5.signer, signerIndex: 1 });
+    const second = await addCountersignature(first, { signer: leafOf('Ed25519').signer, signerIndex: 1 });
+    const view = parseSignedData(second);
+    expect(view.signerInfos[0]?.raw).toEqual(parseSignedData(two).signerInfos[0]?.raw);
+    const target = view.signerInfos[1] as SignerInfoView;
+    expect(target.unsignedAttrs?.list.length).toBe(1);
+    expect(target.countersignatures.length).toBe(2);
+    await expectCountersignature(target.countersignatures[0] as SignerInfoView, target, g5.certificate);
+    await expectCountersignature(target.countersignatures[1] as SignerInfoView, target, leafOf('Ed25519').certificate);
+    await expect(addCountersignature(two, { signer: g5.signer, signerIndex: 2 })).rejects.toBeInstanceOf(RangeError);
+    await expect(addCountersignature(two, { signer: g5.signer, signerIndex: -1 })).rejects.toBeInstanceOf(RangeError);
+    await expect(addCountersignature(content, { signer: g5.signer })).rejects.toBeInstanceOf(DecodeError);
+  });
+
+  it('a countersignature of a countersignature is read back (nested), and addSigner reads BER input', async () => {
+    const main = leafOf('ECDSA P-256');
+    const one = await signCms({ content, signers: [main.signer] });
+    const counter = await addCountersignature(one, { signer: leafOf('GOST-512').signer });
+    const sd = parseSignedData(counter);
+    const cs = sd.signerInfos[0]?.countersignatures[0] as SignerInfoView;
+    // countersign the countersignature by hand, as a nested value
+    const inner = parseSignedData(
+      await addCountersignature(encodeSignedData({ ...sd, signerInfos: [cs] }), {
+        signer: leafOf('GOST-256 CryptoPro-A').signer,
+      }),
+    ).signerInfos[0] as SignerInfoView;
+    const nested = encodeSignerInfo({
+      ...(sd.signerInfos[0] as SignerInfoView),
+      unsignedAttrs: { list: [{ oid: '1.2.840.113549.1.9.6', values: [inner.raw] }] },
+    });
+    const again = parseSignedData(encodeSignedData({ ...sd, signerInfos: [nested] }));
+    const deep = again.signerInfos[0]?.countersignatures[0]?.countersignatures[0] as SignerInfoView;
+    await expectCountersignature(deep, cs, leafOf('GOST-256 CryptoPro-A').certificate);
+
+    // BER: indefinite lengths around everything, the content split in two segments
+    const ber = toBer(one);
+    expect(ber.length).toBeGreaterThan(one.length);
+    const both = await addSigner(ber, { signer: leafOf('RSA-2048').signer });
+    const read = readCms(both);
+    expect(read.signerInfos.length).toBe(2);
+    expect(read.signerInfos.map((s) => s.bytes)).toContainEqual(readCms(one).signerInfos[0]?.bytes);
+    expect(read.content).toEqual(content);
+    for (const l of [main, leafOf('RSA-2048')]) {
+      const f = certFields(l.certificate);
+      const si = read.signerInfos.find(
+        (x) => compareBytes(x.sid.value, Uint8Array.from([...f.issuer, ...f.serial])) === 0,
+      );
+      await expectBes(si as ReadSignerInfo, l.certificate, content, OID.sha256);
+    }
   });
 });
