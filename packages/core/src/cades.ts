@@ -2,23 +2,21 @@
 /**
  * `@eds/core/cades` raises a CMS SignedData from CAdES-BES to CAdES-T: for a SignerInfo, a
  * time-stamp token from a TSA over the hash of its signature value, added as the unsigned
- * attribute id-aa-signatureTimeStampToken. Every other byte of the SignedData stays as it was
- * (the SET OF signerInfos is re-sorted, as DER requires).
+ * attribute id-aa-signatureTimeStampToken. Every other byte of the SignedData stays as it was,
+ * and the SignerInfos keep their order. Input may be DER, BER, PEM or Base64; output is DER.
  *
  * @module
  */
-import { attribute } from './_cms-attributes';
-import { type Der, decodeDer, der, TAG } from './asn1';
 import { type SignCmsOptions, signCms } from './cms';
 import { findDigest, gostr3411_2012_256 } from './digests';
 import { TimestampError } from './errors';
 import type { Fetcher } from './fetcher';
+import { encodeSignedData, encodeSignerInfo, parseSignedData, type SignerInfoView } from './signed-data';
 import { checkTimestampToken, requestTimestamp } from './tsp';
 import type { DigestAlgorithm } from './types';
 
 /** id-aa-signatureTimeStampToken (RFC 5126 §6.1.1, ETSI EN 319 122-1 §5.3). */
 export const OID_SIGNATURE_TIMESTAMP_TOKEN = '1.2.840.113549.1.9.16.2.14';
-const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
 /** GOST R 34.11-94: CAdES time-stamps of GOST 2001 signatures use Streebog-256 instead. */
 const OID_GOSTR3411_94 = '1.2.643.2.2.9';
 
@@ -62,86 +60,6 @@ export interface SignCadesOptions extends SignCmsOptions {
 }
 
 // ---------------------------------------------------------------------------------------------
-// SignedData editing (raw slices; only the edited SignerInfos are re-encoded)
-
-/** A SignedData cut into its fields: everything before signerInfos as bytes, and the SignerInfos. */
-interface OpenSignedData {
-  readonly head: readonly Uint8Array[];
-  readonly signerInfos: readonly Der[];
-}
-
-/** Reads a DER ContentInfo with SignedData into raw slices. @throws DecodeError. */
-function openSignedData(cms: Uint8Array): OpenSignedData {
-  if (!(cms instanceof Uint8Array)) throw new TypeError('cades: cms must be a Uint8Array');
-  const ci = decodeDer(cms, 'ContentInfo', { maxSize: Math.max(cms.length, 1) }).read();
-  const type = ci.next(TAG.OID, 'contentType');
-  if (type.oid() !== OID_SIGNED_DATA) throw type.error('not a SignedData');
-  const sd = ci.next(0xa0, 'content').explicit(0).named('SignedData').read();
-  ci.end();
-  const head = [
-    sd.next(TAG.INTEGER, 'version').bytes,
-    sd.next(TAG.SET, 'digestAlgorithms').bytes,
-    sd.next(TAG.SEQUENCE, 'encapContentInfo').bytes,
-  ];
-  const certs = sd.optional(0xa0, 'certificates');
-  const crls = sd.optional(0xa1, 'crls');
-  if (certs) head.push(certs.bytes);
-  if (crls) head.push(crls.bytes);
-  const infos = sd.next(TAG.SET, 'signerInfos');
-  sd.end();
-  return { head, signerInfos: infos.children().map((s, i) => s.named(`SignedData.signerInfos[${i}]`)) };
-}
-
-function closeSignedData(open: OpenSignedData, signerInfos: readonly Uint8Array[]): Uint8Array {
-  return der.seq(der.oid(OID_SIGNED_DATA), der.explicit(0, der.seq(...open.head, der.setOf(...signerInfos))));
-}
-
-/** The parts of a SignerInfo this module needs: its digest algorithm, its signature value, its unsigned attributes. */
-interface SignerInfoParts {
-  readonly node: Der;
-  readonly digestOid: string;
-  readonly signature: Uint8Array;
-  /** Every field before unsignedAttrs, as written. */
-  readonly fields: readonly Uint8Array[];
-  readonly unsigned: readonly Uint8Array[];
-}
-
-/**
- * ```asn1
- * SignerInfo ::= SEQUENCE { version CMSVersion, sid SignerIdentifier, digestAlgorithm DigestAlgorithmIdentifier,
- *   signedAttrs [0] IMPLICIT SignedAttributes OPTIONAL, signatureAlgorithm SignatureAlgorithmIdentifier,
- *   signature SignatureValue, unsignedAttrs [1] IMPLICIT UnsignedAttributes OPTIONAL }
- * ```
- */
-function readSignerInfo(node: Der): SignerInfoParts {
-  const r = node.read();
-  const fields = [r.next(TAG.INTEGER, 'version').bytes, r.next(undefined, 'sid').bytes];
-  const digestAlgorithm = r.next(TAG.SEQUENCE, 'digestAlgorithm');
-  fields.push(digestAlgorithm.bytes);
-  const signed = r.optional(0xa0, 'signedAttrs');
-  if (signed) fields.push(signed.bytes);
-  fields.push(r.next(TAG.SEQUENCE, 'signatureAlgorithm').bytes);
-  const sig = r.next(TAG.OCTET_STRING, 'signature');
-  fields.push(sig.bytes);
-  const unsigned = r.optional(0xa1, 'unsignedAttrs');
-  r.end();
-  return {
-    node,
-    digestOid: digestAlgorithm.read().next(TAG.OID, 'algorithm').oid(),
-    signature: sig.octets(),
-    fields,
-    unsigned: unsigned ? unsigned.children().map((a) => a.expect(TAG.SEQUENCE).bytes) : [],
-  };
-}
-
-/** The SignerInfo with `attr` added to its unsignedAttrs (a DER SET OF, re-sorted, tagged [1]). */
-function withUnsignedAttribute(si: SignerInfoParts, attr: Uint8Array): Uint8Array {
-  const set = der.setOf(...si.unsigned, attr);
-  set[0] = 0xa1;
-  return der.seq(...si.fields, set);
-}
-
-// ---------------------------------------------------------------------------------------------
 // Time-stamping
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
@@ -149,8 +67,9 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 }
 
 /** The default time-stamp hash for a SignerInfo: its own digest, Streebog-256 in place of GOST R 34.11-94. */
-function defaultHash(si: SignerInfoParts): DigestAlgorithm {
-  return si.digestOid === OID_GOSTR3411_94 ? gostr3411_2012_256 : findDigest(si.digestOid);
+function defaultHash(si: SignerInfoView): DigestAlgorithm {
+  const oid = si.digestAlgorithm.oid;
+  return oid === OID_GOSTR3411_94 ? gostr3411_2012_256 : findDigest(oid);
 }
 
 function isEndpoint(tsa: TimestampSource): tsa is TsaEndpoint {
@@ -175,27 +94,28 @@ async function obtainToken(
   return checkTimestampToken(token, { digest, hashAlgorithm }).der;
 }
 
-/** Time-stamps the SignerInfos at `indices` (of the input order) and returns the new ContentInfo. */
+/** Time-stamps the SignerInfos at `indices` and returns the new ContentInfo; all else keeps its bytes and order. */
 async function timestampSigners(
-  cms: Uint8Array,
-  indices: readonly number[],
+  cms: Uint8Array | string,
+  indices: readonly number[] | 'all',
   tsa: TimestampSource,
   hashAlgorithm: DigestAlgorithm | undefined,
   signal: AbortSignal | undefined,
 ): Promise<Uint8Array> {
   throwIfAborted(signal);
-  const open = openSignedData(cms);
-  const infos = open.signerInfos.map((n) => n.bytes);
-  for (const i of indices) {
-    const node = open.signerInfos[i];
-    if (!node) throw new RangeError(`cades: no SignerInfo at index ${i} (there are ${infos.length})`);
-    const si = readSignerInfo(node);
+  const parsed = parseSignedData(cms);
+  const infos: Uint8Array[] = parsed.signerInfos.map((s) => s.raw);
+  for (const i of indices === 'all' ? infos.keys() : indices) {
+    const si = parsed.signerInfos[i];
+    if (!si) throw new RangeError(`cades: no SignerInfo at index ${i} (there are ${infos.length})`);
     const hash = hashAlgorithm ?? defaultHash(si);
     const token = await obtainToken(tsa, hash.digest(si.signature), hash, signal);
     throwIfAborted(signal);
-    infos[i] = withUnsignedAttribute(si, attribute(OID_SIGNATURE_TIMESTAMP_TOKEN, token));
+    // Appended after the unsigned attributes already there: their order carries meaning (ETSI EN 319 122-1 §5.5).
+    const list = [...(si.unsignedAttrs?.list ?? []), { oid: OID_SIGNATURE_TIMESTAMP_TOKEN, values: [token] }];
+    infos[i] = encodeSignerInfo({ ...si, unsignedAttrs: { list } });
   }
-  return closeSignedData(open, infos);
+  return encodeSignedData({ ...parsed, signerInfos: infos });
 }
 
 function checkIndex(signerIndex: number | undefined): number {
@@ -229,7 +149,7 @@ function checkIndex(signerIndex: number | undefined): number {
  * ```
  */
 export async function addSignatureTimestamp(
-  cms: Uint8Array,
+  cms: Uint8Array | string,
   options: AddSignatureTimestampOptions,
 ): Promise<Uint8Array> {
   const index = checkIndex(options.signerIndex);
@@ -259,7 +179,5 @@ export async function signCades(options: SignCadesOptions): Promise<Uint8Array> 
   if (level === 'T' && !tsa) throw new TypeError('cades: level T needs a tsa');
   const bes = await signCms(cmsOptions);
   if (level === 'BES') return bes;
-  const count = openSignedData(bes).signerInfos.length;
-  const indices = Array.from({ length: count }, (_, i) => i);
-  return timestampSigners(bes, indices, tsa as TimestampSource, timestampHashAlgorithm, options.signal);
+  return timestampSigners(bes, 'all', tsa as TimestampSource, timestampHashAlgorithm, options.signal);
 }
