@@ -9,6 +9,7 @@ import { CSR_USAGE, csrCommand } from './csr';
 import { runDemo } from './demo';
 import { DIGESTS, digestStream, formatDigestLine, isDigestName } from './digest';
 import { KEYGEN_USAGE, keygenCommand } from './keygen';
+import { SIGN_USAGE, signCommand } from './sign';
 
 export type { CliIo } from './_cli';
 
@@ -20,6 +21,7 @@ Commands:
 ${CERT_USAGE}
 ${KEYGEN_USAGE}
 ${CSR_USAGE}
+${SIGN_USAGE}
 
 Options:
   -h, --help       show this help
@@ -48,6 +50,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         return await certCommand(rest, io);
       case 'csr':
         return await csrCommand(rest, io);
+      case 'sign':
+        return await signCommand(rest, io);
       case '-v':
       case '--version':
         io.stdout(`${VERSION}\n`);

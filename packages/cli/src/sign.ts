@@ -1,0 +1,227 @@
+// `eds sign`: a CAdES-BES or CAdES-T signature (CMS SignedData, RFC 5652 §5; ETSI EN 319 122-1 §4, §5.3; RFC 3161) of a file, streamed, attached or detached, or a co-signature added to an existing one.
+import { createReadStream, type ReadStream } from 'node:fs';
+import { link, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { addSignatureTimestamp, signCades, type TsaEndpoint } from '@eds/core/cades';
+import { addSigner, type CmsContent, cmsToPem } from '@eds/core/cms';
+import { decodePem } from '@eds/core/encoding';
+import { EdsError } from '@eds/core/errors';
+import { createFetcher } from '@eds/core/fetcher';
+import { parseSignedData } from '@eds/core/signed-data';
+import type { Signer } from '@eds/core/types';
+import { type CliIo, UsageError } from './_cli';
+import { loadSigner } from './_key-file';
+
+export const SIGN_USAGE = `  sign <file> --key <key.pem|file.pfx> [--cert <cert.pem>] [--password-env VAR]
+       [--detached] [--level BES|T] [--tsa <url>] [--add-to <existing.sig>]
+       [--out <file>] [--pem] [--force]   CAdES signature (DER; default <file>.sig)`;
+
+/** Chunk size of the file stream: large enough that hashing, not I/O calls, dominates. */
+const CHUNK = 1 << 20;
+/** Limits of the TSA exchange: a time-stamp reply is a few kilobytes. */
+const TSA_TIMEOUT_MS = 30_000;
+const TSA_MAX_BYTES = 1 << 20;
+const LEVELS = ['BES', 'T', 'XLT1'] as const;
+type Level = (typeof LEVELS)[number];
+
+interface SignArgs {
+  file: string;
+  key: string;
+  cert?: string | undefined;
+  passwordEnv?: string | undefined;
+  detached: boolean;
+  level: Level;
+  tsa?: string | undefined;
+  addTo?: string | undefined;
+  out: string;
+  pem: boolean;
+  force: boolean;
+}
+
+/** Reads and checks the arguments; every wrong combination is a UsageError (exit 2). */
+function parseSignArgs(args: readonly string[]): SignArgs {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: {
+      key: { type: 'string', short: 'k' },
+      cert: { type: 'string', short: 'c' },
+      'password-env': { type: 'string' },
+      detached: { type: 'boolean', short: 'd', default: false },
+      level: { type: 'string', default: 'BES' },
+      tsa: { type: 'string' },
+      'add-to': { type: 'string' },
+      out: { type: 'string', short: 'o' },
+      pem: { type: 'boolean', default: false },
+      force: { type: 'boolean', short: 'f', default: false },
+    },
+    allowPositionals: true,
+  });
+  if (positionals.length !== 1) throw new UsageError('sign needs exactly one <file> to sign');
+  const file = positionals[0] as string;
+  if (!values.key) throw new UsageError('sign needs --key <key.pem|file.pfx>');
+  const level = values.level.toUpperCase() as Level;
+  if (!LEVELS.includes(level)) throw new UsageError(`unknown --level ${values.level} (choose BES or T)`);
+  if (level === 'XLT1') throw new UsageError('--level XLT1 is not available yet (use BES or T)');
+  if (level === 'T' && !values.tsa) throw new UsageError('--level T needs --tsa <url> of a timestamp service');
+  if (level !== 'T' && values.tsa) throw new UsageError('--tsa applies to --level T only');
+  if (values.tsa && !/^https?:$/.test(urlProtocol(values.tsa)))
+    throw new UsageError(`--tsa ${values.tsa} is not an http:// or https:// URL`);
+  if (values['add-to'] && values.detached)
+    throw new UsageError('--detached does not apply to --add-to: the existing signature decides');
+  return {
+    file,
+    key: values.key,
+    cert: values.cert,
+    passwordEnv: values['password-env'],
+    detached: values.detached,
+    level,
+    tsa: values.tsa,
+    addTo: values['add-to'],
+    out: values.out ?? `${file}.sig`,
+    pem: values.pem,
+    force: values.force,
+  };
+}
+
+function urlProtocol(text: string): string {
+  try {
+    return new URL(text).protocol;
+  } catch {
+    return '';
+  }
+}
+
+/** Refuses early when the output exists and `--force` is absent (checked again when writing). */
+async function checkOutput(out: string, force: boolean): Promise<void> {
+  if (force) return;
+  const exists = await stat(out).then(
+    () => true,
+    (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? false : Promise.reject(e)),
+  );
+  if (exists) throw new UsageError(`${out} exists; pass --force to overwrite it or --out <file>`);
+}
+
+/**
+ * Writes through a temporary file in the same directory, then renames it into place (or, without
+ * `--force`, links it, which fails if the name was taken meanwhile): a failed write never leaves a
+ * truncated signature under the output name.
+ */
+async function writeOutput(out: string, data: Uint8Array | string, force: boolean): Promise<void> {
+  const random = Array.from(globalThis.crypto.getRandomValues(new Uint8Array(6)), (b) => b.toString(16)).join('');
+  const temp = join(dirname(out), `.${basename(out)}.${random}.tmp`);
+  await writeFile(temp, data, { flag: 'wx' });
+  try {
+    if (force) return await rename(temp, out);
+    await link(temp, out);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new UsageError(`${out} exists; pass --force to overwrite it or --out <file>`);
+    throw error;
+  } finally {
+    await unlink(temp).catch(() => {});
+  }
+}
+
+/**
+ * The file as a stream of 1 MiB chunks, never read whole (attached signing collects it in the
+ * output). Each stream is recorded in `opened` so that one left unread by a failure is closed.
+ */
+function fileContent(file: string, opened: ReadStream[]): CmsContent {
+  const stream = createReadStream(file, { highWaterMark: CHUNK });
+  opened.push(stream);
+  return stream;
+}
+
+/** The other certificates of a `--cert` bundle (its issuers), to be written beside the signer's. */
+async function extraCertificates(certFile: string | undefined, signer: Signer): Promise<Uint8Array[]> {
+  if (certFile === undefined) return [];
+  const text = new TextDecoder('latin1').decode(await readFile(certFile));
+  if (!text.includes('-----BEGIN')) return [];
+  const own = signer.certificate;
+  return decodePem(text)
+    .filter((b) => b.label === 'CERTIFICATE' || b.label === 'X509 CERTIFICATE')
+    .map((b) => b.bytes)
+    .filter((c) => !own || c.length !== own.length || c.some((x, i) => x !== own[i]));
+}
+
+/** The TSA of `--tsa`, reached with time and size limits. */
+function tsaOf(a: SignArgs): TsaEndpoint | undefined {
+  if (a.level !== 'T') return undefined;
+  return { url: a.tsa as string, fetcher: createFetcher({ timeoutMs: TSA_TIMEOUT_MS, maxBytes: TSA_MAX_BYTES }) };
+}
+
+/**
+ * Co-signs `--add-to` (DER, BER, PEM or Base64): for a detached signature the file is its
+ * content, for an attached one the file is not read. At level T only the new SignerInfo gets a
+ * time-stamp; the existing ones keep their bytes.
+ */
+async function coSign(
+  a: SignArgs,
+  signer: Signer,
+  certificates: Uint8Array[],
+  opened: ReadStream[],
+): Promise<Uint8Array> {
+  const existing = new Uint8Array(await readFile(a.addTo as string));
+  const before = named(a.addTo as string, () => parseSignedData(existing));
+  const options = { signer, certificates };
+  const cms = await addSigner(
+    existing,
+    before.content === undefined ? { ...options, content: fileContent(a.file, opened) } : options,
+  );
+  const tsa = tsaOf(a);
+  if (!tsa) return cms;
+  const old = new Set(before.signerInfos.map((si) => hexOf(si.raw)));
+  const signerIndex = parseSignedData(cms).signerInfos.findIndex((si) => !old.has(hexOf(si.raw)));
+  return addSignatureTimestamp(cms, { tsa, signerIndex });
+}
+
+/** Runs `read`, naming `file` in the message of an SDK error (a DecodeError says where, not which file). */
+function named<T>(file: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof EdsError) throw new EdsError(error.code, `${file}: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
+function hexOf(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Runs `eds sign`: signs `<file>` with the key of `--key` (PKCS#8 or PFX; the password only from
+ * `--password-env` or the terminal) and writes a DER (or `--pem`) CMS to `--out`, by default
+ * `<file>.sig`, never overwriting without `--force`.
+ */
+export async function signCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const a = parseSignArgs(args);
+  await checkOutput(a.out, a.force);
+  const info = await stat(a.file);
+  if (!info.isFile()) throw new EdsError('ERR_CLI_NOT_A_FILE', `${a.file} is not a file`);
+  const signer = await loadSigner(io, a.key, { certFile: a.cert, passwordEnv: a.passwordEnv });
+  if (!signer.certificate)
+    throw new UsageError(`${a.key} holds no certificate: give the signer's certificate with --cert <cert.pem>`);
+  const certificates = await extraCertificates(a.cert, signer);
+  const opened: ReadStream[] = [];
+  let cms: Uint8Array;
+  try {
+    cms = a.addTo
+      ? await coSign(a, signer, certificates, opened)
+      : await signCades({
+          content: fileContent(a.file, opened),
+          signers: [signer],
+          detached: a.detached,
+          certificates,
+          level: a.level === 'T' ? 'T' : 'BES',
+          tsa: tsaOf(a),
+        });
+  } finally {
+    for (const stream of opened) stream.destroy();
+  }
+  await writeOutput(a.out, a.pem ? cmsToPem(cms) : cms, a.force);
+  const what = a.addTo ? 'co-signature added' : a.detached ? 'detached signature' : 'signature';
+  io.stderr(`${what} (CAdES-${a.level}) written to ${a.out}\n`);
+  return 0;
+}
