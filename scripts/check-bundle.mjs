@@ -38,6 +38,13 @@ const RULES = {
     ...except(CIPHERS, 'gost/gost341194', 'gost/gost28147', 'gost/legacy'),
   ],
   '@eds/core/pkcs12': [...VIEWS, ...BUILDING],
+  '@eds/core/cms': [
+    ...CONTAINERS,
+    ...core('testing', 'csr', 'x509', 'crl', 'ocsp'),
+    ...except(CIPHERS, 'gost/gost341194', 'gost/gost28147', 'gost/legacy'),
+  ],
+  '@eds/core/tsp': [...CONTAINERS, ...BUILDING, ...core('crl', 'ocsp')],
+  '@eds/core/signed-data': [...CONTAINERS, ...BUILDING, ...VIEWS, ...core('keys', 'algorithms')],
 };
 
 let failed = false;

@@ -1,6 +1,6 @@
 // Internal: CMS signed attributes of CAdES-BES (RFC 5652 §11, RFC 5035 §3, ETSI EN 319 122-1 §5.2) and the certificate fields a SignerInfo names.
 import { equalBytes } from './_bytes';
-import { readCertificate } from './_cert-builder';
+import { readCertificate } from './_cert-fields';
 import { der } from './asn1';
 import { sha256 } from './digests';
 import { KeyMismatchError } from './errors';

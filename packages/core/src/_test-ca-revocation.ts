@@ -1,14 +1,8 @@
 // Internal: the revocation side of the test CA of `@eds/core/testing`: CRLs (RFC 5280 §5) and OCSP responses (RFC 6960 §4.2) from what a CA recorded.
 
 import { equalBytes } from './_bytes';
-import {
-  EXT,
-  encodeExtension,
-  keyIdentifier,
-  readCertificate,
-  signEnvelope,
-  subjectPublicKeyBits,
-} from './_cert-builder';
+import { EXT, encodeExtension, keyIdentifier, signEnvelope, subjectPublicKeyBits } from './_cert-builder';
+import { readCertificate } from './_cert-fields';
 import { decodeDer, der, TAG } from './asn1';
 import { findDigest, sha1 } from './digests';
 import type { DigestAlgorithm, Signer } from './types';

@@ -1,6 +1,6 @@
 // Software-key signers (the Signer interface of types.ts) from a PKCS#8 key, PEM files or a PKCS#12 file (RFC 7292).
 import { equalBytes } from './_bytes';
-import { readCertificate } from './_cert-builder';
+import { readCertificate } from './_cert-fields';
 import { defaultSignatureAlgorithm, parseAlgorithmIdentifier } from './algorithms';
 import { decodePem, toDer } from './encoding';
 import { EdsError, KeyMismatchError, UnsupportedAlgorithmError } from './errors';

@@ -8,6 +8,7 @@
  *
  * @module
  */
+
 import {
   checkSerial,
   type ExtensionsInput,
@@ -18,9 +19,9 @@ import {
   type NameInput,
   type RawExtension,
   randomSerial,
-  readCertificate,
   signEnvelope,
 } from './_cert-builder';
+import { readCertificate } from './_cert-fields';
 import {
   type CrlOptions,
   createCrl,

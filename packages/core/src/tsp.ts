@@ -13,7 +13,7 @@
  * @module
  */
 import { equalBytes } from './_bytes';
-import { readCertificate } from './_cert-builder';
+import { readCertificate } from './_cert-fields';
 import { type GeneralName, readGeneralName } from './_general-name';
 import { type Der, decodeDer, der, TAG } from './asn1';
 import { DecodeError, TimestampError } from './errors';
