@@ -17,6 +17,8 @@ export const OID_ATTR_SIGNING_TIME = '1.2.840.113549.1.9.5';
 export const OID_ATTR_SIGNING_CERTIFICATE_V2 = '1.2.840.113549.1.9.16.2.47';
 /** id-aa-ets-sigPolicyId (ETSI EN 319 122-1 §5.2.9.1, RFC 5126 §5.8.1). */
 export const OID_ATTR_SIGNATURE_POLICY = '1.2.840.113549.1.9.16.2.15';
+/** id-aa-contentHint (RFC 2634 §2.9). */
+export const OID_ATTR_CONTENT_HINT = '1.2.840.113549.1.9.16.2.4';
 /** id-spq-ets-uri, the SPuri policy qualifier (RFC 5126 §5.8.1). */
 const OID_SPQ_URI = '1.2.840.113549.1.9.16.5.1';
 
@@ -142,4 +144,27 @@ export function signaturePolicyAttribute(policy: SignaturePolicy): Uint8Array {
   const parts = [der.oid(policy.oid), der.seq(der.seq(der.oid(policy.hashAlgorithm.oid)), der.octets(policy.hash))];
   if (policy.uri !== undefined) parts.push(der.seq(der.seq(der.oid(OID_SPQ_URI), der.ia5(policy.uri))));
   return attribute(OID_ATTR_SIGNATURE_POLICY, der.seq(...parts));
+}
+
+/** What the signed content is, for the person who opens it (RFC 2634 §2.9, ETSI EN 319 122-1 §5.2.4.1). */
+export interface ContentHints {
+  /** A description such as the file name, e.g. `Договор.pdf`. */
+  readonly description?: string | undefined;
+  /** The content type the hint names (default id-data). */
+  readonly contentType?: string | undefined;
+}
+
+/**
+ * ```asn1
+ * ContentHints ::= SEQUENCE { contentDescription UTF8String (SIZE (1..MAX)) OPTIONAL, contentType ContentType }
+ * ```
+ * @throws RangeError for an empty description.
+ */
+export function contentHintsAttribute(hints: ContentHints): Uint8Array {
+  if (hints.description !== undefined && hints.description.length === 0) {
+    throw new RangeError('content hint description must not be empty');
+  }
+  const type = der.oid(hints.contentType ?? '1.2.840.113549.1.7.1');
+  const value = hints.description === undefined ? der.seq(type) : der.seq(der.utf8(hints.description), type);
+  return attribute(OID_ATTR_CONTENT_HINT, value);
 }

@@ -12,8 +12,10 @@
 import { compareBytes, equalBytes } from './_bytes';
 import {
   type CertificateParts,
+  type ContentHints,
   certificateParts,
   checkCertificateKey,
+  contentHintsAttribute,
   contentTypeAttribute,
   essCertIdHash,
   messageDigestAttribute,
@@ -35,7 +37,7 @@ import {
 } from './signed-data';
 import type { DigestAlgorithm, Signer } from './types';
 
-export type { SignaturePolicy } from './_cms-attributes';
+export type { ContentHints, SignaturePolicy } from './_cms-attributes';
 
 const OID_DATA = '1.2.840.113549.1.7.1';
 /** At most this many signers in one call, and this many certificates written. */
@@ -69,6 +71,8 @@ export interface CmsSignOptions {
   readonly signingTime?: Date | undefined;
   /** An explicit SignaturePolicyIdentifier attribute (ETSI EN 319 122-1 §5.2.9.1). */
   readonly policy?: SignaturePolicy | undefined;
+  /** A content-hints attribute: a description (the file name) and type of the content (RFC 2634 §2.9). */
+  readonly contentHints?: ContentHints | undefined;
   readonly includeCertificates?: IncludeCertificates | undefined;
   /** Extra certificates (DER), see {@link IncludeCertificates}. */
   readonly certificates?: readonly Uint8Array[] | undefined;
@@ -270,6 +274,7 @@ interface SignerInfoOptions {
   readonly signedAttributes: boolean;
   readonly signingTime: Date;
   readonly policy?: SignaturePolicy | undefined;
+  readonly contentHints?: ContentHints | undefined;
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -282,6 +287,7 @@ function signedAttributeSet(p: Prepared, digest: Uint8Array, o: SignerInfoOption
     signingCertificateV2Attribute(p.cert, essCertIdHash(p.signer.publicKey, p.digest)),
   ];
   if (o.policy) attrs.push(signaturePolicyAttribute(o.policy));
+  if (o.contentHints) attrs.push(contentHintsAttribute(o.contentHints));
   return der.setOf(...attrs);
 }
 
@@ -417,6 +423,7 @@ function signOptions(o: CmsSignOptions, contentType: string): SignerInfoOptions 
     signedAttributes: o.signedAttributes ?? true,
     signingTime,
     policy: o.policy,
+    contentHints: o.contentHints,
     signal: o.signal,
   };
 }

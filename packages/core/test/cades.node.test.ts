@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Der, decodeDer, der, TAG } from '@eds/core/asn1';
 import { addSignatureTimestamp, OID_SIGNATURE_TIMESTAMP_TOKEN, signCades } from '@eds/core/cades';
-import { gostr3411_2012_256, sha256 } from '@eds/core/digests';
+import { gostr3411_2012_256, gostr3411_2012_512, sha256 } from '@eds/core/digests';
 import { encodePem } from '@eds/core/encoding';
 import { TimestampError } from '@eds/core/errors';
 import { createFetcher, FetchError } from '@eds/core/fetcher';
@@ -38,6 +38,8 @@ beforeAll(async () => {
   const specs: [string, KeySpec][] = [
     ['GOST-256', { type: 'gost2012-256' }],
     ['ECDSA P-256', { type: 'ecdsa', curve: 'P-256' }],
+    ['GOST-512', { type: 'gost2012-512' }],
+    ['RSA-2048', { type: 'rsa', bits: 2048 }],
   ];
   for (const [label, keySpec] of specs) {
     const root = await createTestCa({ keySpec });
@@ -106,11 +108,12 @@ async function tsVerify(dir: string, token: Uint8Array, digest: Uint8Array): Pro
 
 const HASH_BY_OID: Record<string, DigestAlgorithm> = {
   [gostr3411_2012_256.oid]: gostr3411_2012_256,
+  [gostr3411_2012_512.oid]: gostr3411_2012_512,
   [sha256.oid]: sha256,
 };
 
 describe('signCades level T with a real TSA', () => {
-  for (const label of ['GOST-256', 'ECDSA P-256']) {
+  for (const label of ['GOST-256', 'ECDSA P-256', 'GOST-512', 'RSA-2048']) {
     it(`${label}: detached and attached CAdES-T pass openssl cms -verify; the token passes openssl ts -verify`, async () => {
       const { root, leaf } = get(label);
       const tsa = await startTsa();

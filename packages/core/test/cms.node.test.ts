@@ -51,6 +51,23 @@ async function setup(dir: string, roots: Record<string, Uint8Array>): Promise<vo
 }
 
 describe('openssl cms -verify accepts our signatures', () => {
+  it('GOST-256 with content hints: verifies, and OpenSSL shows the attribute with our description', async () => {
+    const { root, leaf } = get('GOST-256 CryptoPro-A');
+    await withTempDir(async (dir) => {
+      await setup(dir, { root: root.certificate });
+      const sig = await signCms({
+        content: doc,
+        signers: [leaf.signer],
+        detached: true,
+        contentHints: { description: 'Договор.pdf' },
+      });
+      expect(await verify(dir, sig, true)).toContain('Verification successful');
+      const text = await opensslText(['cms', '-cmsout', '-print', '-inform', 'DER', '-in', 'sig.der'], { cwd: dir });
+      expect(text).toContain('id-smime-aa-contentHint');
+      expect(text).toMatch(/UTF8STRING\s*:Договор\.pdf\s+\d+:d=1 .*OBJECT\s*:pkcs7-data/);
+    });
+  });
+
   for (const [label] of SPECS) {
     it(`${label}: CAdES-BES attached and detached; tampered content fails`, async () => {
       const { root, leaf } = get(label);

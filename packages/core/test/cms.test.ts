@@ -21,6 +21,7 @@ const OID = {
   signingTime: '1.2.840.113549.1.9.5',
   signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
   sigPolicy: '1.2.840.113549.1.9.16.2.15',
+  contentHint: '1.2.840.113549.1.9.16.2.4',
   sha256: '2.16.840.1.101.3.4.2.1',
   sha512: '2.16.840.1.101.3.4.2.3',
   streebog256: '1.2.643.7.1.1.2.2',
@@ -308,6 +309,20 @@ describe('signCms: options', () => {
     expect(h.next(TAG.SEQUENCE, 'alg').read().next(TAG.OID, 'oid').oid()).toBe(OID.sha256);
     expect(h.next(TAG.OCTET_STRING, 'value').octets()).toEqual(policyHash);
     expect(await verifies(si, certificate)).toBe(true);
+  });
+
+  it('content hints carry the description and type; an empty description is a RangeError', async () => {
+    const { signer, certificate } = leafOf('ECDSA P-256');
+    const cms = await signCms({ content, signers: [signer], contentHints: { description: 'Договор.pdf' } });
+    const si = readCms(cms).signerInfos[0] as ReadSignerInfo;
+    const hint = attr(si, OID.contentHint).read();
+    expect(hint.next(TAG.UTF8_STRING, 'contentDescription').string()).toBe('Договор.pdf');
+    expect(hint.next(TAG.OID, 'contentType').oid()).toBe(OID.data);
+    hint.end();
+    expect(await verifies(si, certificate)).toBe(true);
+    await expect(signCms({ content, signers: [signer], contentHints: { description: '' } })).rejects.toBeInstanceOf(
+      RangeError,
+    );
   });
 
   it('includeCertificates: chain adds the issuers from the pool, none adds nothing, extra certificates are kept', async () => {
