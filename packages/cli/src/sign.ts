@@ -1,9 +1,15 @@
-// `eds sign`: a CAdES-BES or CAdES-T signature (CMS SignedData, RFC 5652 §5; ETSI EN 319 122-1 §4, §5.3; RFC 3161) of a file, streamed, attached or detached, or a co-signature added to an existing one.
+// `eds sign`: a CAdES-BES, -T, -X Long Type 1 or B-LT signature (CMS SignedData, RFC 5652 §5; ETSI EN 319 122-1 §4-§6; RFC 5126 §6; RFC 3161) of a file, streamed, attached or detached, or a co-signature added to an existing one.
 import { createReadStream, type ReadStream } from 'node:fs';
 import { link, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { addSignatureTimestamp, signCades, type TsaEndpoint } from '@eds/core/cades';
+import {
+  addSignatureTimestamp,
+  addValidationData,
+  signCades,
+  type TsaEndpoint,
+  type ValidationValues,
+} from '@eds/core/cades';
 import { addSigner, type CmsContent, cmsToPem } from '@eds/core/cms';
 import { decodePem } from '@eds/core/encoding';
 import { EdsError } from '@eds/core/errors';
@@ -14,7 +20,8 @@ import { type CliIo, UsageError } from './_cli';
 import { loadSigner } from './_key-file';
 
 export const SIGN_USAGE = `  sign <file> --key <key.pem|file.pfx> [--cert <cert.pem>] [--password-env VAR]
-       [--detached] [--level BES|T] [--tsa <url>] [--add-to <existing.sig>]
+       [--detached] [--level BES|T|XLT1|LT] [--tsa <url>] [--add-to <existing.sig>]
+       [--chain <ca.pem>]... [--crl <file>]... [--ocsp <response>]...
        [--out <file>] [--pem] [--force]   CAdES signature (DER; default <file>.sig)`;
 
 /** Chunk size of the file stream: large enough that hashing, not I/O calls, dominates. */
@@ -22,7 +29,7 @@ const CHUNK = 1 << 20;
 /** Limits of the TSA exchange: a time-stamp reply is a few kilobytes. */
 const TSA_TIMEOUT_MS = 30_000;
 const TSA_MAX_BYTES = 1 << 20;
-const LEVELS = ['BES', 'T', 'XLT1'] as const;
+const LEVELS = ['BES', 'T', 'XLT1', 'LT'] as const;
 type Level = (typeof LEVELS)[number];
 
 interface SignArgs {
@@ -34,6 +41,10 @@ interface SignArgs {
   level: Level;
   tsa?: string | undefined;
   addTo?: string | undefined;
+  /** Files of CA certificates, CRLs and OCSP responses for XLT1 and LT. */
+  chain: string[];
+  crl: string[];
+  ocsp: string[];
   out: string;
   pem: boolean;
   force: boolean;
@@ -51,6 +62,9 @@ function parseSignArgs(args: readonly string[]): SignArgs {
       level: { type: 'string', default: 'BES' },
       tsa: { type: 'string' },
       'add-to': { type: 'string' },
+      chain: { type: 'string', multiple: true, default: [] },
+      crl: { type: 'string', multiple: true, default: [] },
+      ocsp: { type: 'string', multiple: true, default: [] },
       out: { type: 'string', short: 'o' },
       pem: { type: 'boolean', default: false },
       force: { type: 'boolean', short: 'f', default: false },
@@ -61,10 +75,16 @@ function parseSignArgs(args: readonly string[]): SignArgs {
   const file = positionals[0] as string;
   if (!values.key) throw new UsageError('sign needs --key <key.pem|file.pfx>');
   const level = values.level.toUpperCase() as Level;
-  if (!LEVELS.includes(level)) throw new UsageError(`unknown --level ${values.level} (choose BES or T)`);
-  if (level === 'XLT1') throw new UsageError('--level XLT1 is not available yet (use BES or T)');
-  if (level === 'T' && !values.tsa) throw new UsageError('--level T needs --tsa <url> of a timestamp service');
-  if (level !== 'T' && values.tsa) throw new UsageError('--tsa applies to --level T only');
+  if (!LEVELS.includes(level)) throw new UsageError(`unknown --level ${values.level} (choose BES, T, XLT1 or LT)`);
+  if (level !== 'BES' && !values.tsa) throw new UsageError(`--level ${level} needs --tsa <url> of a timestamp service`);
+  if (level === 'BES' && values.tsa) throw new UsageError('--tsa applies to --level T, XLT1 and LT only');
+  const longTerm = level === 'XLT1' || level === 'LT';
+  if (longTerm && values.crl.length + values.ocsp.length === 0)
+    throw new UsageError(
+      `--level ${level} needs revocation data: --crl <file> and/or --ocsp <response file>, and --chain <ca.pem>`,
+    );
+  if (!longTerm && values.chain.length + values.crl.length + values.ocsp.length > 0)
+    throw new UsageError('--chain, --crl and --ocsp apply to --level XLT1 and LT only');
   if (values.tsa && !/^https?:$/.test(urlProtocol(values.tsa)))
     throw new UsageError(`--tsa ${values.tsa} is not an http:// or https:// URL`);
   if (values['add-to'] && values.detached)
@@ -78,6 +98,9 @@ function parseSignArgs(args: readonly string[]): SignArgs {
     level,
     tsa: values.tsa,
     addTo: values['add-to'],
+    chain: values.chain,
+    crl: values.crl,
+    ocsp: values.ocsp,
     out: values.out ?? `${file}.sig`,
     pem: values.pem,
     force: values.force,
@@ -145,9 +168,31 @@ async function extraCertificates(certFile: string | undefined, signer: Signer): 
     .filter((c) => !own || c.length !== own.length || c.some((x, i) => x !== own[i]));
 }
 
+/** The DER objects of a file: each PEM block with one of `labels`, or the whole file as DER. */
+async function readObjects(file: string, labels: readonly string[]): Promise<Uint8Array[]> {
+  const bytes = new Uint8Array(await readFile(file));
+  const text = new TextDecoder('latin1').decode(bytes.subarray(0, 1 << 16));
+  if (!text.includes('-----BEGIN')) return [bytes];
+  const blocks = named(file, () => decodePem(new TextDecoder('latin1').decode(bytes)));
+  const found = blocks.filter((b) => labels.includes(b.label)).map((b) => b.bytes);
+  if (found.length === 0) throw new UsageError(`${file} has no ${labels[0]} PEM block`);
+  return found;
+}
+
+/** The certificates, CRLs and OCSP responses of `--chain`, `--crl`, `--ocsp` (and the `--cert` bundle's issuers). */
+async function validationValues(a: SignArgs, certificates: readonly Uint8Array[]): Promise<ValidationValues> {
+  const all = async (files: readonly string[], labels: readonly string[]) =>
+    (await Promise.all(files.map((f) => readObjects(f, labels)))).flat();
+  return {
+    certificates: [...certificates, ...(await all(a.chain, ['CERTIFICATE', 'X509 CERTIFICATE']))],
+    crls: await all(a.crl, ['X509 CRL', 'CRL']),
+    ocspResponses: await all(a.ocsp, ['OCSP RESPONSE']),
+  };
+}
+
 /** The TSA of `--tsa`, reached with time and size limits. */
 function tsaOf(a: SignArgs): TsaEndpoint | undefined {
-  if (a.level !== 'T') return undefined;
+  if (a.level === 'BES') return undefined;
   return { url: a.tsa as string, fetcher: createFetcher({ timeoutMs: TSA_TIMEOUT_MS, maxBytes: TSA_MAX_BYTES }) };
 }
 
@@ -160,6 +205,7 @@ async function coSign(
   a: SignArgs,
   signer: Signer,
   certificates: Uint8Array[],
+  revocation: ValidationValues | undefined,
   opened: ReadStream[],
 ): Promise<Uint8Array> {
   const existing = new Uint8Array(await readFile(a.addTo as string));
@@ -173,7 +219,9 @@ async function coSign(
   if (!tsa) return cms;
   const old = new Set(before.signerInfos.map((si) => hexOf(si.raw)));
   const signerIndex = parseSignedData(cms).signerInfos.findIndex((si) => !old.has(hexOf(si.raw)));
-  return addSignatureTimestamp(cms, { tsa, signerIndex });
+  const cadesT = await addSignatureTimestamp(cms, { tsa, signerIndex });
+  if (!revocation) return cadesT;
+  return addValidationData(cadesT, { level: a.level as 'XLT1' | 'LT', tsa, revocation, signerIndex });
 }
 
 /** Runs `read`, naming `file` in the message of an SDK error (a DecodeError says where, not which file). */
@@ -204,18 +252,20 @@ export async function signCommand(args: readonly string[], io: CliIo): Promise<n
   if (!signer.certificate)
     throw new UsageError(`${a.key} holds no certificate: give the signer's certificate with --cert <cert.pem>`);
   const certificates = await extraCertificates(a.cert, signer);
+  const revocation = a.level === 'XLT1' || a.level === 'LT' ? await validationValues(a, certificates) : undefined;
   const opened: ReadStream[] = [];
   let cms: Uint8Array;
   try {
     cms = a.addTo
-      ? await coSign(a, signer, certificates, opened)
+      ? await coSign(a, signer, certificates, revocation, opened)
       : await signCades({
           content: fileContent(a.file, opened),
           signers: [signer],
           detached: a.detached,
           certificates,
-          level: a.level === 'T' ? 'T' : 'BES',
+          level: a.level,
           tsa: tsaOf(a),
+          revocation,
         });
   } finally {
     for (const stream of opened) stream.destroy();

@@ -3,13 +3,20 @@ import { createWriteStream } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { der } from '@eds/core/asn1';
-import { OID_SIGNATURE_TIMESTAMP_TOKEN } from '@eds/core/cades';
+import {
+  OID_CERTIFICATE_VALUES,
+  OID_COMPLETE_CERTIFICATE_REFS,
+  OID_COMPLETE_REVOCATION_REFS,
+  OID_ESC_TIMESTAMP,
+  OID_REVOCATION_VALUES,
+  OID_SIGNATURE_TIMESTAMP_TOKEN,
+} from '@eds/core/cades';
 import { gostr3411_2012_256, sha256 } from '@eds/core/digests';
 import { encodePem, hexEncode } from '@eds/core/encoding';
 import { exportPrivateKey, importPrivateKey } from '@eds/core/keys';
 import { createPkcs12 } from '@eds/core/pkcs12';
 import { parseSignedData } from '@eds/core/signed-data';
-import { createTestCa } from '@eds/core/testing';
+import { createTestCa, type TestCa } from '@eds/core/testing';
 import { openssl } from '@eds/test-support/openssl';
 import { withTempDir } from '@eds/test-support/temp';
 import { type OpensslTsa, startOpensslTsa } from '@eds/test-support/tsa';
@@ -27,6 +34,7 @@ interface Party {
   leaf: Uint8Array;
   rootDer: Uint8Array;
   pkcs8: Uint8Array;
+  ca: TestCa;
 }
 
 /** A key from `eds keygen` and a certificate for it from a fresh test CA, all written to `dir`. */
@@ -50,6 +58,7 @@ async function party(dir: string, alg: Alg, name: string = alg): Promise<Party> 
     leaf: issued.certificate,
     rootDer: ca.certificate,
     pkcs8: exportPrivateKey(privateKey, 'der'),
+    ca,
   };
 }
 
@@ -249,7 +258,12 @@ describe('eds sign', () => {
     [['sign', '--key', 'k.pem'], 'exactly one <file>'],
     [['sign', 'a', 'b', '--key', 'k.pem'], 'exactly one <file>'],
     [['sign', 'doc.txt', '--key', 'k.pem', '--level', 'T'], '--level T needs --tsa'],
-    [['sign', 'doc.txt', '--key', 'k.pem', '--level', 'XLT1'], 'XLT1 is not available yet'],
+    [['sign', 'doc.txt', '--key', 'k.pem', '--level', 'XLT1'], '--level XLT1 needs --tsa'],
+    [['sign', 'doc.txt', '--key', 'k.pem', '--level', 'lt', '--tsa', 'http://127.0.0.1/'], 'needs revocation data'],
+    [
+      ['sign', 'doc.txt', '--key', 'k.pem', '--level', 'T', '--tsa', 'http://127.0.0.1/', '--crl', 'a.crl'],
+      'XLT1 and LT only',
+    ],
     [['sign', 'doc.txt', '--key', 'k.pem', '--level', 'EPES'], 'unknown --level EPES'],
     [['sign', 'doc.txt', '--key', 'k.pem', '--tsa', 'http://127.0.0.1/'], '--tsa applies to --level T'],
     [['sign', 'doc.txt', '--key', 'k.pem', '--level', 'T', '--tsa', 'ftp://tsa'], 'is not an http:// or https:// URL'],
@@ -335,6 +349,62 @@ describe('eds sign --level T', () => {
       expect(await tsVerify(dir, si?.tokens[0] as Uint8Array, si?.digest as Uint8Array)).toMatch(/Verification: OK/);
       // The token is over the signature value, not over the document.
       await expect(tsVerify(dir, si?.tokens[0] as Uint8Array, gostr3411_2012_256.digest(DOCUMENT))).rejects.toThrow();
+    });
+  });
+
+  it('--level XLT1 and LT with --crl (PEM) and --ocsp (DER): references, values and time-stamps; OpenSSL checks the CRL of LT', async () => {
+    await withTempDir(async (dir) => {
+      const server = await tsa(dir);
+      const p = await party(dir, 'gost2012-256');
+      const doc = join(dir, 'doc.txt');
+      await writeFile(doc, DOCUMENT);
+      await writeFile(join(dir, 'root.crl'), encodePem('X509 CRL', await p.ca.createCrl()));
+      await writeFile(join(dir, 'leaf.ocsp'), await p.ca.createOcspResponse({ request: [{ certificate: p.leaf }] }));
+      const base = ['sign', doc, '-k', p.key, '-c', p.cert, '--detached', '--tsa', server.url, '--chain', p.root];
+      const xlt1 = await eds([
+        ...base,
+        '--level',
+        'xlt1',
+        '--crl',
+        join(dir, 'root.crl'),
+        '--ocsp',
+        join(dir, 'leaf.ocsp'),
+      ]);
+      expect(xlt1.err).toContain('CAdES-XLT1');
+      expect(xlt1.code).toBe(0);
+      const [si] = parseSignedData(new Uint8Array(await readFile(`${doc}.sig`))).signerInfos;
+      expect(si?.unsignedAttrs?.list.map((a) => a.oid)).toEqual([
+        OID_SIGNATURE_TIMESTAMP_TOKEN,
+        OID_COMPLETE_CERTIFICATE_REFS,
+        OID_COMPLETE_REVOCATION_REFS,
+        OID_ESC_TIMESTAMP,
+        OID_CERTIFICATE_VALUES,
+        OID_REVOCATION_VALUES,
+      ]);
+      expect(server.requests).toHaveLength(2);
+      expect((await verify(`${doc}.sig`, p.root, { gost: true, content: doc })).stderr).toContain('successful');
+
+      const out = join(dir, 'lt.sig');
+      const lt = await eds([...base, '--level', 'LT', '--crl', join(dir, 'root.crl'), '--out', out]);
+      expect(lt.code).toBe(0);
+      const args = ['cms', '-verify', '-binary', '-inform', 'DER', '-in', out, '-CAfile', p.root, '-content', doc];
+      const r = await openssl([...args, '-crl_check', '-out', join(dir, 'out.bin')], { gost: true });
+      expect(r.stderr).toContain('successful');
+      // a CRL that covers nobody on the path is refused with its reason, and nothing is written
+      const other = await createTestCa({ keySpec: { type: 'gost2012-256' } });
+      await writeFile(join(dir, 'other.crl'), await other.createCrl());
+      const refused = await eds([
+        ...base,
+        '--level',
+        'LT',
+        '--crl',
+        join(dir, 'other.crl'),
+        '--out',
+        join(dir, 'x.sig'),
+      ]);
+      expect(refused.code).not.toBe(0);
+      expect(refused.err).toContain('no CRL or OCSP response covers');
+      await expect(stat(join(dir, 'x.sig'))).rejects.toThrow();
     });
   });
 

@@ -112,3 +112,14 @@ export function bitLength(n: bigint): number {
   const h = n.toString(16);
   return (h.length - 1) * 4 + Number.parseInt(h[0] as string, 16).toString(2).length;
 }
+
+/** The concatenation of `parts` in one new array. */
+export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

@@ -105,13 +105,18 @@ export function essCertIdHash(key: PublicKey, signerDigest: DigestAlgorithm): Di
  * ```
  */
 export function signingCertificateV2Attribute(parts: CertificateParts, hash: DigestAlgorithm): Uint8Array {
-  const issuerSerial = der.seq(der.seq(der.tlv(0xa4, parts.issuer)), parts.serial);
+  const issuerSerial = issuerSerialOf(parts);
   const certHash = der.octets(hash.digest(parts.der));
   const id =
     hash.oid === sha256.oid
       ? der.seq(certHash, issuerSerial)
       : der.seq(der.seq(der.oid(hash.oid)), certHash, issuerSerial);
   return attribute(OID_ATTR_SIGNING_CERTIFICATE_V2, der.seq(der.seq(id)));
+}
+
+/** `IssuerSerial ::= SEQUENCE { issuer GeneralNames, serialNumber CertificateSerialNumber }` (RFC 5035 §4), the issuer as one directoryName. */
+export function issuerSerialOf(parts: CertificateParts): Uint8Array {
+  return der.seq(der.seq(der.tlv(0xa4, parts.issuer)), parts.serial);
 }
 
 /** An explicit signature policy for {@link signaturePolicyAttribute}. */

@@ -147,3 +147,34 @@ export class TimestampError extends EdsError {
     this.statusText = options.statusText;
   }
 }
+
+/** Stable codes of {@link ValidationDataError}. */
+export type ValidationDataErrorCode =
+  | 'ERR_VALIDATION_DATA_INCOMPLETE'
+  | 'ERR_VALIDATION_DATA_REVOKED'
+  | 'ERR_VALIDATION_DATA_UNUSABLE';
+
+/**
+ * The certificates and revocation data given for CAdES-X Long Type 1 or B-LT cannot be
+ * embedded: `ERR_VALIDATION_DATA_INCOMPLETE` (no issuer certificate up to a self-issued anchor,
+ * or no CRL or OCSP response that covers a certificate of the path), `ERR_VALIDATION_DATA_REVOKED`
+ * (the data says a certificate of the path is revoked or on hold), `ERR_VALIDATION_DATA_UNUSABLE`
+ * (an OCSP response that is not successful, data that does not decode). `certificate` names the
+ * certificate concerned (its subject), when there is one.
+ *
+ * @example
+ * ```ts
+ * try { await signCades({ ...options, level: 'XLT1' }); } catch (e) {
+ *   if (e instanceof ValidationDataError && e.code === 'ERR_VALIDATION_DATA_REVOKED') console.log(e.certificate);
+ * }
+ * ```
+ */
+export class ValidationDataError extends EdsError {
+  declare readonly code: ValidationDataErrorCode;
+  /** Subject of the certificate concerned (RFC 4514 string), when there is one. */
+  readonly certificate: string | undefined;
+  constructor(code: ValidationDataErrorCode, message: string, options: { certificate?: string; cause?: unknown } = {}) {
+    super(code, message, { cause: options.cause });
+    this.certificate = options.certificate;
+  }
+}

@@ -65,6 +65,8 @@ export type ResponderId =
 
 /** The decoded BasicOCSPResponse. */
 export interface BasicOcspResponse {
+  /** DER of the BasicOCSPResponse (what CAdES revocation-values and ocspRepHash use). */
+  readonly raw: Uint8Array;
   /** DER of ResponseData: the signed bytes. */
   readonly tbsResponseData: Uint8Array;
   readonly version: number;
@@ -190,6 +192,7 @@ function readBasic(node: Der): BasicOcspResponse {
         .map((c) => new Certificate(c))
     : [];
   return {
+    raw: node.bytes,
     tbsResponseData: tbs.bytes,
     version,
     responderId,

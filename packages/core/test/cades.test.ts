@@ -1,11 +1,22 @@
 // CAdES-T assembly (@eds/core/cades): the signature-time-stamp attribute over the signature value, added without touching other bytes; TSA failures reject; Node and Chromium.
 
 import { type Der, decodeDer, TAG } from '@eds/core/asn1';
-import { addSignatureTimestamp, OID_SIGNATURE_TIMESTAMP_TOKEN, signCades } from '@eds/core/cades';
+import {
+  addSignatureTimestamp,
+  addValidationData,
+  OID_CERTIFICATE_VALUES,
+  OID_COMPLETE_CERTIFICATE_REFS,
+  OID_COMPLETE_REVOCATION_REFS,
+  OID_ESC_TIMESTAMP,
+  OID_REVOCATION_VALUES,
+  OID_SIGNATURE_TIMESTAMP_TOKEN,
+  signCades,
+  type ValidationDataRequest,
+} from '@eds/core/cades';
 import { signCms } from '@eds/core/cms';
-import { gostr3411_2012_256, sha512 } from '@eds/core/digests';
+import { gostr3411_2012_256, sha256, sha512 } from '@eds/core/digests';
 import { DecodeError, TimestampError } from '@eds/core/errors';
-import { createTestCa, type IssuedCertificate } from '@eds/core/testing';
+import { createTestCa, type IssuedCertificate, type TestCa } from '@eds/core/testing';
 import { parseTimestampToken } from '@eds/core/tsp';
 import type { DigestAlgorithm } from '@eds/core/types';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -184,5 +195,99 @@ describe('signCades', () => {
       tsa: failsSecond,
     }).catch((e: unknown) => e);
     expect(result).toBeInstanceOf(TimestampError);
+  });
+});
+
+describe('CAdES-X Long Type 1 and B-LT from caller data', () => {
+  let root: TestCa;
+  let ca: TestCa;
+  let leaf: IssuedCertificate;
+  let data: { certificates: Uint8Array[]; crls: Uint8Array[]; ocspResponses: Uint8Array[] };
+
+  beforeAll(async () => {
+    root = await createTestCa({ keySpec: { type: 'ecdsa', curve: 'P-256' }, profile: 'plain' });
+    ca = await root.issueIntermediate();
+    leaf = await ca.issue({ profile: 'plain' });
+    data = {
+      certificates: [root.certificate, ca.certificate],
+      crls: [await root.createCrl()],
+      ocspResponses: [await ca.createOcspResponse({ request: [{ certificate: leaf.certificate }] })],
+    };
+  }, 60_000);
+
+  const unsignedTypes = (cms: Uint8Array, i = 0) =>
+    (
+      signerInfos(cms)
+        [i]?.fields.find((f) => f.tag === 0xa1)
+        ?.children() ?? []
+    ).map((a) => a.children()[0]?.oid());
+
+  it('signCades XLT1: the callback is asked per signer; the CAdES-C time-stamp is over signature, sigTS and refs', async () => {
+    const { calls, source } = recordingSource();
+    const asked: Uint8Array[] = [];
+    const revocation = async (r: ValidationDataRequest) => {
+      asked.push(r.signerCertificate);
+      expect(r.timestampTokens).toHaveLength(1);
+      return data;
+    };
+    const xlt1 = await signCades({ content: doc, signers: [leaf.signer], level: 'XLT1', tsa: source, revocation });
+    expect(asked.map((c) => c.length)).toEqual([leaf.certificate.length]);
+    expect(unsignedTypes(xlt1)).toEqual([
+      OID_SIGNATURE_TIMESTAMP_TOKEN,
+      OID_COMPLETE_CERTIFICATE_REFS,
+      OID_COMPLETE_REVOCATION_REFS,
+      OID_ESC_TIMESTAMP,
+      OID_CERTIFICATE_VALUES,
+      OID_REVOCATION_VALUES,
+    ]);
+    const si = signerInfos(xlt1)[0] as SignerInfoView;
+    const attrs = (si.fields.find((f) => f.tag === 0xa1) as Der).children();
+    const covered = [si.signature, ...attrs.slice(0, 3).map((a) => a.value)];
+    const expected = sha256.digest(Uint8Array.from(covered.flatMap((b) => [...b])));
+    expect(calls).toHaveLength(2);
+    expect(calls[1]?.digest).toEqual(expected);
+    // raising the same SignerInfo again is refused; B-LT on top of it is not
+    await expect(addValidationData(xlt1, { level: 'XLT1', tsa: source, revocation: data })).rejects.toThrow(TypeError);
+    const lt = await addValidationData(xlt1, { level: 'LT', revocation: data });
+    const again = await addValidationData(lt, { level: 'LT', revocation: data });
+    expect(again).toEqual(lt);
+  });
+
+  it('refuses what cannot make a complete X-Long: typed errors, nothing returned', async () => {
+    const { source } = recordingSource();
+    const bes = await signCades({ content: doc, signers: [leaf.signer], level: 'BES' });
+    const t = await signCades({ content: doc, signers: [leaf.signer], level: 'T', tsa: source });
+    const code = (p: Promise<unknown>) =>
+      p.then(
+        () => 'resolved',
+        (e: { code?: string; name: string }) => e.code ?? e.name,
+      );
+    const xlt1 = (revocation: Partial<typeof data>) =>
+      code(addValidationData(t, { level: 'XLT1', tsa: source, revocation: { certificates: [], ...revocation } }));
+    expect(await code(addValidationData(bes, { level: 'LT', revocation: data }))).toBe('TypeError');
+    expect(await code(addValidationData(t, { level: 'XLT1', revocation: data }))).toBe('TypeError');
+    expect(await code(signCades({ content: doc, signers: [leaf.signer], level: 'XLT1', tsa: source }))).toBe(
+      'TypeError',
+    );
+    expect(await code(addValidationData(t, { level: 'LT', revocation: data, signerIndex: 1 }))).toBe('RangeError');
+    // the issuer is missing; the root's CRL is missing; an OCSP answer of unknown covers nothing
+    expect(await xlt1({ ...data, certificates: [root.certificate] })).toBe('ERR_VALIDATION_DATA_INCOMPLETE');
+    expect(await xlt1({ ...data, crls: [] })).toBe('ERR_VALIDATION_DATA_INCOMPLETE');
+    const unknown = await ca.createOcspResponse({ request: [{ certificate: leaf.certificate }], status: 'unknown' });
+    expect(await xlt1({ ...data, ocspResponses: [unknown] })).toBe('ERR_VALIDATION_DATA_INCOMPLETE');
+    // unusable data
+    const tryLater = await ca.createOcspResponse({ responseStatus: 'tryLater' });
+    expect(await xlt1({ ...data, ocspResponses: [tryLater] })).toBe('ERR_VALIDATION_DATA_UNUSABLE');
+    expect(await xlt1({ ...data, crls: [new Uint8Array([0x30, 0x03, 1, 2, 3])] })).toBe('ERR_VALIDATION_DATA_UNUSABLE');
+    // revoked by OCSP, and on hold by the CA's CRL (which then covers the leaf instead of OCSP)
+    const revoked = await ca.createOcspResponse({ request: [{ certificate: leaf.certificate }], status: 'revoked' });
+    expect(await xlt1({ ...data, ocspResponses: [revoked] })).toBe('ERR_VALIDATION_DATA_REVOKED');
+    const other = await ca.issue({ profile: 'plain' });
+    ca.revoke(other.certificate, { reason: 'certificateHold' });
+    const held = await signCades({ content: doc, signers: [other.signer], level: 'T', tsa: source });
+    const heldData = { ...data, ocspResponses: [], crls: [...data.crls, await ca.createCrl()] };
+    expect(await code(addValidationData(held, { level: 'LT', revocation: heldData }))).toBe(
+      'ERR_VALIDATION_DATA_REVOKED',
+    );
   });
 });
