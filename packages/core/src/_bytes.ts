@@ -114,7 +114,7 @@ export function bitLength(n: bigint): number {
 }
 
 /** The concatenation of `parts` in one new array. */
-export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {

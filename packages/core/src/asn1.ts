@@ -515,20 +515,22 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** The identifier and DER length octets of a TLV whose contents are `length` bytes (X.690 §8.1.2, §8.1.3, §10.1). */
+function header(tag: number, length: number): Uint8Array {
+  if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`bad length ${length}`);
+  if (length < 0x80) return Uint8Array.of(tag, length);
+  const len: number[] = [];
+  for (let v = length; v > 0; v = Math.floor(v / 256)) len.unshift(v & 0xff);
+  return Uint8Array.of(tag, 0x80 | len.length, ...len);
+}
+
 /** A TLV with the identifier octet `tag` and the given contents (X.690 §8.1, DER lengths). */
 export function tlv(tag: number, ...contents: Uint8Array[]): Uint8Array {
   const body = contents.length === 1 ? (contents[0] as Uint8Array) : concat(contents);
-  const n = body.length;
-  let header: number[];
-  if (n < 0x80) header = [tag, n];
-  else {
-    const len: number[] = [];
-    for (let v = n; v > 0; v = Math.floor(v / 256)) len.unshift(v & 0xff);
-    header = [tag, 0x80 | len.length, ...len];
-  }
-  const out = new Uint8Array(header.length + n);
-  out.set(header);
-  out.set(body, header.length);
+  const head = header(tag, body.length);
+  const out = new Uint8Array(head.length + body.length);
+  out.set(head);
+  out.set(body, head.length);
   return out;
 }
 
@@ -581,6 +583,11 @@ function timeText(d: Date, fourDigitYear: boolean): Uint8Array {
 export const der = {
   /** A TLV with the identifier octet `tag` and the given contents (X.690 §8.1). */
   tlv,
+  /**
+   * The identifier and length octets alone, for writing a large TLV as runs of bytes without
+   * copying its contents (the caller puts `length` bytes of contents after it).
+   */
+  header,
   /** SEQUENCE of the given TLVs. */
   seq: (...items: Uint8Array[]): Uint8Array => tlv(TAG.SEQUENCE, ...items),
   /** SET OF, elements sorted by their encodings as DER requires (X.690 §11.6). */

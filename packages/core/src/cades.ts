@@ -286,7 +286,7 @@ async function xLongType1(
   const certRefs = { oid: OID_COMPLETE_CERTIFICATE_REFS, values: [completeCertificateRefs(path, hash)] };
   const revRefs = { oid: OID_COMPLETE_REVOCATION_REFS, values: [completeRevocationRefs(path, hash)] };
   const covered = [si.signature, ...[...sigTs, certRefs, revRefs].map(attributeContents)];
-  const token = await obtainToken(options.tsa, hash.digest(concatBytes(...covered)), hash, options.signal);
+  const token = await obtainToken(options.tsa, hash.digest(concatBytes(covered)), hash, options.signal);
   return [
     certRefs,
     revRefs,

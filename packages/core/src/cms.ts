@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { compareBytes, equalBytes } from './_bytes';
+import { compareBytes, concatBytes, equalBytes } from './_bytes';
 import {
   type CertificateParts,
   type ContentHints,
@@ -113,10 +113,10 @@ interface Prepared {
   readonly digest: DigestAlgorithm;
 }
 
-/** The content as signing needs it: its digest per digest OID and, when held, its bytes. */
+/** The content as signing needs it: its digest per digest OID and, when held, its bytes (a streamed content as its chunks). */
 interface Material {
   readonly digests: ReadonlyMap<string, Uint8Array>;
-  readonly bytes?: Uint8Array | undefined;
+  readonly bytes?: Uint8Array | readonly Uint8Array[] | undefined;
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
@@ -231,13 +231,13 @@ async function digestContent(
     (chunk) => {
       for (const [, h] of hashers) h.update(chunk);
       if (keep) {
-        chunks.push(chunk.slice());
+        chunks.push(chunk.slice()); // the stream may reuse its buffer
       }
     },
     signal,
   );
   const digests = new Map(hashers.map(([oid, h]) => [oid, h.digest()]));
-  return keep ? { digests, bytes: der.concat(chunks) } : { digests };
+  return keep ? { digests, bytes: chunks } : { digests };
 }
 
 /** The content or precomputed digest, checked against the signers; the stream is read here. */
@@ -339,8 +339,10 @@ function signerInfoOf(p: Prepared, signed: Uint8Array[], signature: Uint8Array):
 async function signerInfo(p: Prepared, m: Material, o: SignerInfoOptions): Promise<Uint8Array> {
   const digest = m.digests.get(p.digest.oid) as Uint8Array;
   if (o.signedAttributes) return signedSignerInfo(p, signedAttributeSet(p, digest, o), o.signal);
-  const signature = m.bytes
-    ? await signAndCheck(p, m.bytes, false, o.signal)
+  // A plain signature over content held in chunks: the signer needs it in one piece.
+  const bytes = Array.isArray(m.bytes) ? concatBytes(m.bytes) : (m.bytes as Uint8Array | undefined);
+  const signature = bytes
+    ? await signAndCheck(p, bytes, false, o.signal)
     : await signAndCheck(p, digest, true, o.signal);
   return signerInfoOf(p, [], signature);
 }

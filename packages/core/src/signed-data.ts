@@ -9,6 +9,7 @@
  * @module
  */
 import { berToDer } from './_ber';
+import { concatBytes } from './_bytes';
 import { type Der, decodeDer, der, TAG } from './asn1';
 import { toDer } from './encoding';
 import { DecodeError } from './errors';
@@ -101,8 +102,11 @@ export interface SignedDataParts {
   readonly version: number;
   readonly digestAlgorithms: readonly (AlgorithmIdentifier | Uint8Array)[];
   readonly encapContentType: string;
-  /** eContent: the contents of the OCTET STRING; absent for a detached signature. */
-  readonly content?: Uint8Array | undefined;
+  /**
+   * eContent: the contents of the OCTET STRING, or its chunks in order (copied once, into the
+   * output); absent for a detached signature.
+   */
+  readonly content?: Uint8Array | readonly Uint8Array[] | undefined;
   /** CertificateChoices TLVs. */
   readonly certificates?: readonly Uint8Array[] | undefined;
   /** RevocationInfoChoice TLVs. */
@@ -367,17 +371,25 @@ export function encodeSignedData(parts: SignedDataParts): Uint8Array {
   const crls = parts.crls ?? [];
   for (const b of [...certificates, ...crls])
     if (!(b instanceof Uint8Array)) throw new TypeError('encodeSignedData: certificates and crls must be Uint8Arrays');
-  const encap =
-    parts.content === undefined
-      ? der.seq(der.oid(parts.encapContentType))
-      : der.seq(der.oid(parts.encapContentType), der.explicit(0, der.octets(parts.content)));
-  const signedData = der.seq(
+  const content = parts.content instanceof Uint8Array ? [parts.content] : parts.content;
+  if (content?.some((c) => !(c instanceof Uint8Array))) throw new TypeError('encodeSignedData: content must be bytes');
+  const econtent = content ? runs(0xa0, runs(TAG.OCTET_STRING, content)) : [];
+  const signedData = runs(TAG.SEQUENCE, [
     der.int(parts.version),
     der.tlv(TAG.SET, ...parts.digestAlgorithms.map(encodeAlgorithm)),
-    encap,
+    ...runs(TAG.SEQUENCE, [der.oid(parts.encapContentType), ...econtent]),
     ...(certificates.length ? [der.tlv(0xa0, ...certificates)] : []),
     ...(crls.length ? [der.tlv(0xa1, ...crls)] : []),
     der.tlv(TAG.SET, ...parts.signerInfos.map(encodeSignerInfo)),
-  );
-  return der.seq(der.oid(OID_SIGNED_DATA), der.explicit(0, signedData));
+  ]);
+  return concatBytes(runs(TAG.SEQUENCE, [der.oid(OID_SIGNED_DATA), ...runs(0xa0, signedData)]));
+}
+
+/** A TLV as runs of bytes, its header then `contents`, nothing copied: the content of an attached SignedData is copied once. */
+function runs(tag: number, contents: readonly Uint8Array[]): Uint8Array[] {
+  let length = 0;
+  for (const c of contents) length += c.length;
+  const out = [der.header(tag, length)];
+  for (const c of contents) out.push(c);
+  return out;
 }

@@ -478,6 +478,32 @@ describe('streaming', () => {
     );
     expect(read.content).toEqual(content);
   });
+
+  it('property: an attached stream in any chunking gives the eContent of one-shot signing, with DER lengths across the 1-, 2- and 3-byte forms', async () => {
+    const signer = leafOf('ECDSA P-256').signer;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 70_000 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        fc.boolean(),
+        async (length, cuts, plain) => {
+          const bytes = Uint8Array.from({ length }, (_, i) => (i * 31 + length) & 0xff);
+          const chunks = chunked(bytes, cuts);
+          const options = { signers: [signer], signedAttributes: !plain };
+          const streamed = await signCms({
+            ...options,
+            content: (async function* () {
+              yield* chunks;
+            })(),
+          });
+          const whole = await signCms({ ...options, content: bytes });
+          expect(readCms(streamed).content).toEqual(bytes);
+          expect(readCms(whole).content).toEqual(bytes);
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
 });
 
 describe('addSigner', () => {
