@@ -240,6 +240,29 @@ async function digestContent(
   return keep ? { digests, bytes: chunks } : { digests };
 }
 
+/**
+ * Hashes a content with several digest algorithms in one pass: bytes, a ReadableStream or an
+ * async iterable of any size, never held whole. What verifiers need to check the messageDigest
+ * of every SignerInfo of a detached signature over a large file.
+ *
+ * Standard: RFC 5652 §5.4 (the message digest calculation process).
+ *
+ * @throws {TypeError} a content that is none of these, or a chunk that is not a Uint8Array.
+ * @throws the stream's error, or the signal's reason when `signal` aborts (the stream is cancelled).
+ * @example
+ * ```ts
+ * const digests = await hashContent(file.stream(), [gostr3411_2012_256, sha256]);
+ * digests.get(gostr3411_2012_256.oid); // Uint8Array(32)
+ * ```
+ */
+export async function hashContent(
+  content: CmsContent,
+  algorithms: readonly DigestAlgorithm[],
+  options: { readonly signal?: AbortSignal | undefined } = {},
+): Promise<ReadonlyMap<string, Uint8Array>> {
+  return (await digestContent(content, algorithms, false, options.signal)).digests;
+}
+
 /** The content or precomputed digest, checked against the signers; the stream is read here. */
 async function material(
   input: { content?: CmsContent | undefined; digest?: Uint8Array | undefined },
