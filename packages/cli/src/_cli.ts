@@ -7,12 +7,20 @@ export interface CliIo {
   stdin: AsyncIterable<Uint8Array>;
   /** Environment variables (for `--password-env`); `process.env` in the executable. */
   env?: Record<string, string | undefined>;
+  /** stderr is a terminal (progress lines are shown). */
+  isTTY?: boolean;
   /** Asks for a secret without echoing it; absent when there is no terminal. */
   prompt?: (question: string) => Promise<string>;
 }
 
-/** Wrong use of the command line: exit code 2 with the usage text. */
-export class UsageError extends Error {}
+/** Wrong use of the command line: exit code 2 (or `exitCode`) with the usage text. */
+export class UsageError extends Error {
+  readonly exitCode: number;
+  constructor(message: string, options: { exitCode?: number } = {}) {
+    super(message);
+    this.exitCode = options.exitCode ?? 2;
+  }
+}
 
 /**
  * The password for a file: from the environment variable named by `--password-env`, else from

@@ -36,6 +36,7 @@ run(process.argv.slice(2), {
   stdin: process.stdin,
   env: process.env,
   prompt: process.stdin.isTTY ? promptHidden : undefined,
+  isTTY: process.stderr.isTTY === true,
 }).then(
   (code) => {
     process.exitCode = code;

@@ -1,5 +1,6 @@
 // The `eds` command line: argument handling and dispatch. Exit codes: 0 success, 1 a command
-// failed (for example an unreadable file), 2 wrong usage.
+// failed (for example an unreadable file), 2 wrong usage; `eds verify` has its own (0 valid,
+// 1 invalid, 2 indeterminate, 64 wrong usage).
 import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { EdsError } from '@eds/core/errors';
@@ -10,6 +11,7 @@ import { runDemo } from './demo';
 import { DIGESTS, digestStream, formatDigestLine, isDigestName } from './digest';
 import { KEYGEN_USAGE, keygenCommand } from './keygen';
 import { SIGN_USAGE, signCommand } from './sign';
+import { VERIFY_USAGE, verifyCommand } from './verify';
 
 export type { CliIo } from './_cli';
 
@@ -22,6 +24,7 @@ ${CERT_USAGE}
 ${KEYGEN_USAGE}
 ${CSR_USAGE}
 ${SIGN_USAGE}
+${VERIFY_USAGE}
 
 Options:
   -h, --help       show this help
@@ -52,6 +55,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         return await csrCommand(rest, io);
       case 'sign':
         return await signCommand(rest, io);
+      case 'verify':
+        return await verifyCommand(rest, io);
       case '-v':
       case '--version':
         io.stdout(`${VERSION}\n`);
@@ -67,7 +72,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
       io.stderr(`eds: ${(error as Error).message}\n\n${USAGE}`);
-      return 2;
+      return error instanceof UsageError ? error.exitCode : 2;
     }
     // Typed SDK errors and file-system errors are the user's to fix: one line, exit 1.
     if (error instanceof EdsError || isSystemError(error)) {

@@ -73,17 +73,3 @@ export class PathValidationError extends EdsError {
     this.index = options.index;
   }
 }
-
-/**
- * Revocation data could not be obtained or used (a fetch failed, a response was malformed,
- * unauthorised, stale or for another certificate). Codes: `ERR_REVOCATION_FETCH`,
- * `ERR_REVOCATION_MALFORMED`, `ERR_REVOCATION_UNAUTHORIZED`, `ERR_REVOCATION_STALE`,
- * `ERR_REVOCATION_MISMATCH`, `ERR_REVOCATION_UNSUPPORTED`. Checkers report these as status
- * `unknown` with the error as `detail`; they are thrown only by the low-level calls.
- *
- * @example
- * ```ts
- * throw new RevocationError('ERR_REVOCATION_STALE', 'the CRL nextUpdate is in the past');
- * ```
- */
-export class RevocationError extends EdsError {}
