@@ -46,10 +46,22 @@ const RULES = {
   '@eds/core/tsp': [...CONTAINERS, ...BUILDING, ...core('crl', 'ocsp')],
   '@eds/core/signed-data': [...CONTAINERS, ...BUILDING, ...VIEWS, ...core('keys', 'algorithms')],
   // Rendering a report is text only: no ASN.1, no certificates, no cryptography.
-  '@eds/verify/format': [...core('asn1', 'encoding', 'algorithms', 'keys'), ...VIEWS, ...CONTAINERS, ...BUILDING, ...CIPHERS, ...SIGNATURES, 'gost/streebog'],
+  '@eds/verify/format': [
+    ...core('asn1', 'encoding', 'algorithms', 'keys'),
+    ...VIEWS,
+    ...CONTAINERS,
+    ...BUILDING,
+    ...CIPHERS,
+    ...SIGNATURES,
+    'gost/streebog',
+  ],
   // Path validation builds and signs nothing and needs no ciphers (GOST R 34.11-94 and 28147 come
   // with the legacy GOST 2001 verifier of the default algorithm set).
-  '@eds/verify/path': [...CONTAINERS, ...BUILDING, ...except(CIPHERS, 'gost/gost341194', 'gost/gost28147', 'gost/legacy')],
+  '@eds/verify/path': [
+    ...CONTAINERS,
+    ...BUILDING,
+    ...except(CIPHERS, 'gost/gost341194', 'gost/gost28147', 'gost/legacy'),
+  ],
 };
 
 let failed = false;

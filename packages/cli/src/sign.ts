@@ -8,6 +8,7 @@ import {
   addValidationData,
   signCades,
   type TsaEndpoint,
+  type ValidationDataSource,
   type ValidationValues,
 } from '@eds/core/cades';
 import { addSigner, type CmsContent, cmsToPem } from '@eds/core/cms';
@@ -16,12 +17,14 @@ import { EdsError } from '@eds/core/errors';
 import { createFetcher } from '@eds/core/fetcher';
 import { parseSignedData } from '@eds/core/signed-data';
 import type { Signer } from '@eds/core/types';
+import { createTrustStore } from '@eds/verify/trust';
+import { validationDataSource } from '@eds/verify/validation-data';
 import { type CliIo, UsageError } from './_cli';
 import { loadSigner } from './_key-file';
 
 export const SIGN_USAGE = `  sign <file> --key <key.pem|file.pfx> [--cert <cert.pem>] [--password-env VAR]
        [--detached] [--level BES|T|XLT1|LT] [--tsa <url>] [--add-to <existing.sig>]
-       [--chain <ca.pem>]... [--crl <file>]... [--ocsp <response>]...
+       [--trust <root.pem>]... [--offline] [--chain <ca.pem>]... [--crl <file>]... [--ocsp <response>]...
        [--out <file>] [--pem] [--force]   CAdES signature (DER; default <file>.sig)`;
 
 /** Chunk size of the file stream: large enough that hashing, not I/O calls, dominates. */
@@ -29,6 +32,8 @@ const CHUNK = 1 << 20;
 /** Limits of the TSA exchange: a time-stamp reply is a few kilobytes. */
 const TSA_TIMEOUT_MS = 30_000;
 const TSA_MAX_BYTES = 1 << 20;
+/** CRLs of Russian CAs run to many megabytes. */
+const REVOCATION_MAX_BYTES = 256 << 20;
 const LEVELS = ['BES', 'T', 'XLT1', 'LT'] as const;
 type Level = (typeof LEVELS)[number];
 
@@ -41,7 +46,9 @@ interface SignArgs {
   level: Level;
   tsa?: string | undefined;
   addTo?: string | undefined;
-  /** Files of CA certificates, CRLs and OCSP responses for XLT1 and LT. */
+  /** XLT1 and LT: trusted roots (the path is validated and OCSP/CRLs fetched), and files of CA certificates, CRLs and OCSP responses. */
+  trust: string[];
+  offline: boolean;
   chain: string[];
   crl: string[];
   ocsp: string[];
@@ -62,6 +69,8 @@ function parseSignArgs(args: readonly string[]): SignArgs {
       level: { type: 'string', default: 'BES' },
       tsa: { type: 'string' },
       'add-to': { type: 'string' },
+      trust: { type: 'string', short: 't', multiple: true, default: [] },
+      offline: { type: 'boolean', default: false },
       chain: { type: 'string', multiple: true, default: [] },
       crl: { type: 'string', multiple: true, default: [] },
       ocsp: { type: 'string', multiple: true, default: [] },
@@ -79,12 +88,13 @@ function parseSignArgs(args: readonly string[]): SignArgs {
   if (level !== 'BES' && !values.tsa) throw new UsageError(`--level ${level} needs --tsa <url> of a timestamp service`);
   if (level === 'BES' && values.tsa) throw new UsageError('--tsa applies to --level T, XLT1 and LT only');
   const longTerm = level === 'XLT1' || level === 'LT';
-  if (longTerm && values.crl.length + values.ocsp.length === 0)
+  if (longTerm && values.trust.length + values.crl.length + values.ocsp.length === 0)
     throw new UsageError(
-      `--level ${level} needs revocation data: --crl <file> and/or --ocsp <response file>, and --chain <ca.pem>`,
+      `--level ${level} needs revocation data: --trust <root.pem> (validate and fetch OCSP/CRLs), or --crl and/or --ocsp files with --chain <ca.pem>`,
     );
-  if (!longTerm && values.chain.length + values.crl.length + values.ocsp.length > 0)
-    throw new UsageError('--chain, --crl and --ocsp apply to --level XLT1 and LT only');
+  if (!longTerm && values.trust.length + values.chain.length + values.crl.length + values.ocsp.length > 0)
+    throw new UsageError('--trust, --chain, --crl and --ocsp apply to --level XLT1 and LT only');
+  if (values.offline && values.trust.length === 0) throw new UsageError('--offline applies with --trust only');
   if (values.tsa && !/^https?:$/.test(urlProtocol(values.tsa)))
     throw new UsageError(`--tsa ${values.tsa} is not an http:// or https:// URL`);
   if (values['add-to'] && values.detached)
@@ -98,6 +108,8 @@ function parseSignArgs(args: readonly string[]): SignArgs {
     level,
     tsa: values.tsa,
     addTo: values['add-to'],
+    trust: values.trust,
+    offline: values.offline,
     chain: values.chain,
     crl: values.crl,
     ocsp: values.ocsp,
@@ -179,15 +191,37 @@ async function readObjects(file: string, labels: readonly string[]): Promise<Uin
   return found;
 }
 
+const CERTIFICATE_LABELS = ['CERTIFICATE', 'X509 CERTIFICATE'];
+
 /** The certificates, CRLs and OCSP responses of `--chain`, `--crl`, `--ocsp` (and the `--cert` bundle's issuers). */
-async function validationValues(a: SignArgs, certificates: readonly Uint8Array[]): Promise<ValidationValues> {
+async function validationValues(
+  a: SignArgs,
+  certificates: readonly Uint8Array[],
+): Promise<ValidationValues & { certificates: Uint8Array[]; crls: Uint8Array[]; ocspResponses: Uint8Array[] }> {
   const all = async (files: readonly string[], labels: readonly string[]) =>
     (await Promise.all(files.map((f) => readObjects(f, labels)))).flat();
   return {
-    certificates: [...certificates, ...(await all(a.chain, ['CERTIFICATE', 'X509 CERTIFICATE']))],
+    certificates: [...certificates, ...(await all(a.chain, CERTIFICATE_LABELS))],
     crls: await all(a.crl, ['X509 CRL', 'CRL']),
     ocspResponses: await all(a.ocsp, ['OCSP RESPONSE']),
   };
+}
+
+/**
+ * Where XLT1/LT data comes from: with `--trust`, the signer's path validated by @eds/verify with
+ * revocation required, OCSP and CRLs fetched unless `--offline` (the files given are used first);
+ * without it, the files as they are.
+ */
+async function validationSource(a: SignArgs, certificates: readonly Uint8Array[]): Promise<ValidationDataSource> {
+  const files = await validationValues(a, certificates);
+  if (a.trust.length === 0) return files;
+  const roots = (await Promise.all(a.trust.map((f) => readObjects(f, CERTIFICATE_LABELS)))).flat();
+  return validationDataSource({
+    trust: createTrustStore(roots),
+    intermediates: files.certificates,
+    revocationData: { crls: files.crls, ocspResponses: files.ocspResponses },
+    fetcher: a.offline ? undefined : createFetcher({ timeoutMs: TSA_TIMEOUT_MS, maxBytes: REVOCATION_MAX_BYTES }),
+  });
 }
 
 /** The TSA of `--tsa`, reached with time and size limits. */
@@ -205,7 +239,7 @@ async function coSign(
   a: SignArgs,
   signer: Signer,
   certificates: Uint8Array[],
-  revocation: ValidationValues | undefined,
+  revocation: ValidationDataSource | undefined,
   opened: ReadStream[],
 ): Promise<Uint8Array> {
   const existing = new Uint8Array(await readFile(a.addTo as string));
@@ -252,7 +286,7 @@ export async function signCommand(args: readonly string[], io: CliIo): Promise<n
   if (!signer.certificate)
     throw new UsageError(`${a.key} holds no certificate: give the signer's certificate with --cert <cert.pem>`);
   const certificates = await extraCertificates(a.cert, signer);
-  const revocation = a.level === 'XLT1' || a.level === 'LT' ? await validationValues(a, certificates) : undefined;
+  const revocation = a.level === 'XLT1' || a.level === 'LT' ? await validationSource(a, certificates) : undefined;
   const opened: ReadStream[] = [];
   let cms: Uint8Array;
   try {

@@ -18,6 +18,7 @@ import { createPkcs12 } from '@eds/core/pkcs12';
 import { parseSignedData } from '@eds/core/signed-data';
 import { createTestCa, type TestCa } from '@eds/core/testing';
 import { openssl } from '@eds/test-support/openssl';
+import { startLoopbackServer } from '@eds/test-support/server';
 import { withTempDir } from '@eds/test-support/temp';
 import { type OpensslTsa, startOpensslTsa } from '@eds/test-support/tsa';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -405,6 +406,75 @@ describe('eds sign --level T', () => {
       expect(refused.code).not.toBe(0);
       expect(refused.err).toContain('no CRL or OCSP response covers');
       await expect(stat(join(dir, 'x.sig'))).rejects.toThrow();
+    });
+  });
+
+  it('--level XLT1 --trust: the path is validated and its CRL fetched from the distribution point; a revoked signer gets no signature', async () => {
+    await withTempDir(async (dir) => {
+      const server = await tsa(dir);
+      let crl: Uint8Array = new Uint8Array();
+      const crlServer = await startLoopbackServer(() => ({
+        body: crl,
+        headers: { 'content-type': 'application/pkix-crl' },
+      }));
+      servers.push(crlServer as unknown as OpensslTsa);
+      const root = await createTestCa({
+        keySpec: { type: 'gost2012-256' },
+        crlUrl: `${crlServer.url}/root.crl`,
+        ocspUrl: null,
+      });
+      const leaf = await root.issue();
+      crl = await root.createCrl();
+      await writeFile(join(dir, 'root.pem'), encodePem('CERTIFICATE', root.certificate));
+      await writeFile(join(dir, 'key.pem'), exportPrivateKey(leaf.key, 'pem'));
+      await writeFile(join(dir, 'cert.pem'), encodePem('CERTIFICATE', leaf.certificate));
+      const doc = join(dir, 'doc.txt');
+      await writeFile(doc, DOCUMENT);
+      const base = [
+        'sign',
+        doc,
+        '-k',
+        join(dir, 'key.pem'),
+        '-c',
+        join(dir, 'cert.pem'),
+        '--detached',
+        '--tsa',
+        server.url,
+      ];
+      const r = await eds([...base, '--level', 'XLT1', '--trust', join(dir, 'root.pem')]);
+      expect(r.code, r.err).toBe(0);
+      expect(crlServer.requests.map((q) => q.url)).toEqual(['/root.crl']);
+      const [si] = parseSignedData(new Uint8Array(await readFile(`${doc}.sig`))).signerInfos;
+      expect(si?.unsignedAttrs?.list.map((a) => a.oid)).toContain(OID_REVOCATION_VALUES);
+      const v = await eds(['verify', doc, '--sig', `${doc}.sig`, '--trust', join(dir, 'root.pem'), '--offline']);
+      expect(v.code, v.out).toBe(0);
+      // offline without a CRL at hand: the status is unknown and nothing is written
+      const offline = await eds([
+        ...base,
+        '--level',
+        'LT',
+        '--trust',
+        join(dir, 'root.pem'),
+        '--offline',
+        '--out',
+        join(dir, 'o.sig'),
+      ]);
+      expect(offline.code).toBe(1);
+      expect(offline.err).toContain('revocation');
+      await expect(stat(join(dir, 'o.sig'))).rejects.toThrow();
+      root.revoke(leaf.certificate, { reason: 'keyCompromise' });
+      crl = await root.createCrl();
+      const revoked = await eds([
+        ...base,
+        '--level',
+        'XLT1',
+        '--trust',
+        join(dir, 'root.pem'),
+        '--out',
+        join(dir, 'r.sig'),
+      ]);
+      expect(revoked.code).toBe(1);
+      expect(revoked.err).toMatch(/revoked/i);
     });
   });
 

@@ -25,4 +25,5 @@ export { createRevocationChecker, type RevocationCheckerOptions } from './revoca
 export { createTrustStore, type TrustInput, type TrustStoreOptions } from './trust';
 export type * from './types';
 export { validatePath } from './validate';
+export { type CollectValidationDataOptions, collectValidationData, validationDataSource } from './validation-data';
 export { type VerifyOptions, verify } from './verify';
