@@ -169,6 +169,10 @@ export const CHECK_MESSAGES: Readonly<Record<CheckCode, LocalizedText>> = {
     ru: 'Сертификат подписанта отозван[ {revocationTime}][, причина: {reason}][, источник: {source}]',
     en: "The signer's certificate has been revoked[ on {revocationTime}][, reason: {reason}][, source: {source}]",
   },
+  REVOKED_AFTER_SIGNING: {
+    ru: 'Сертификат подписанта отозван[ {revocationTime}][, причина: {reason}][, источник: {source}] — после подписания, что подтверждено штампом времени',
+    en: "The signer's certificate was revoked[ on {revocationTime}][, reason: {reason}][, source: {source}], after the signing time proven by a time-stamp",
+  },
   REVOCATION_SUSPENDED: {
     ru: 'Действие сертификата подписанта приостановлено[ с {revocationTime}][, источник: {source}]',
     en: "The signer's certificate is suspended[ since {revocationTime}][, source: {source}]",

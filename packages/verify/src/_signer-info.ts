@@ -77,7 +77,12 @@ export function findSignerCertificate(
   const sid = si.sid;
   return certificates.find((c) => {
     if ('subjectKeyIdentifier' in sid) {
-      const ski = c.subjectKeyIdentifier;
+      let ski: Uint8Array | undefined;
+      try {
+        ski = c.subjectKeyIdentifier;
+      } catch {
+        return false; // an SKI extension that does not decode names nothing
+      }
       return ski !== undefined && equal(ski, sid.subjectKeyIdentifier);
     }
     return c.serialNumber === sid.serialNumber && sameName(c.issuer, sid.issuer);
@@ -283,6 +288,12 @@ export async function checkSignerInfo(si: SignerInfoView, ctx: SignerInfoContext
     }
     list.add('SIGNED_ATTRIBUTES_OK', 'passed');
     list.add('DIGEST_MATCH', 'passed');
+  }
+  if (!si.signedAttrs && ctx.requireSigningCertificate) {
+    list.fail('SIGNING_CERTIFICATE_ATTRIBUTE_MISSING', NO_CERT, {
+      detail: 'no signed attributes, so no signingCertificate',
+    });
+    return done();
   }
   const bound = si.signedAttrs ? checkBinding(si, certificate, ctx, list) : false;
   if (list.failure) return done(bound);

@@ -1,7 +1,13 @@
 // Internal: validation of the time-stamps on a SignerInfo (RFC 3161 §2.4.2; ETSI EN 319 122-1 §5.3, RFC 5126 §6.1.1, §6.3.5; EN 319 102-1 §5.4): imprint, TSA signature and TSA path at genTime; the earliest valid signature time-stamp is the best signature time.
 import { decodeDer } from '@eds/core/asn1';
 import { findDigest } from '@eds/core/digests';
-import { type CmsAttribute, encodeAttribute, parseSignedData, type SignerInfoView } from '@eds/core/signed-data';
+import {
+  type CmsAttribute,
+  encodeAttribute,
+  parseSignedData,
+  type SignedDataView,
+  type SignerInfoView,
+} from '@eds/core/signed-data';
 import { OID_TST_INFO, parseTimestampToken, type TimestampToken } from '@eds/core/tsp';
 import type { SignatureAlgorithm } from '@eds/core/types';
 import { type Certificate, parseCertificate } from '@eds/core/x509';
@@ -21,10 +27,13 @@ export interface TimestampContext {
   readonly trust: TrustStore;
   readonly algorithms: readonly SignatureAlgorithm[];
   readonly pool: readonly Certificate[];
-  /** Validates a TSA certificate for time-stamping at `time`. */
+  /**
+   * Validates a TSA certificate for time-stamping at the validation time, not at the genTime the
+   * token claims: a token is proof of existence only while its TSA is trusted (ETSI EN 319 102-1
+   * §5.4; a TSA key that expired or was revoked could sign any back-dated time).
+   */
   readonly validate: (
     certificate: Certificate,
-    time: Date,
     extra: readonly Certificate[],
   ) => Promise<{ path?: ValidatedPath | undefined; error?: PathValidationError | undefined }>;
 }
@@ -120,8 +129,17 @@ async function checkToken(
     );
   }
   let tsa: Certificate | undefined;
-  if (!list.failure) {
-    const sd = parseSignedData(der);
+  let sd: SignedDataView | undefined;
+  try {
+    sd = parseSignedData(der);
+  } catch (e) {
+    list.fail(
+      'TIMESTAMP_INVALID',
+      { indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE' },
+      { detail: String((e as Error)?.message ?? e) },
+    );
+  }
+  if (!list.failure && sd) {
     const si = sd.signerInfos[0] as SignerInfoView;
     const digests = new Map<string, Uint8Array>();
     try {
@@ -152,8 +170,17 @@ async function checkToken(
           .join('; '),
       });
   }
+  if (!list.failure && tsa && (tstInfo.genTime < tsa.notBefore || tstInfo.genTime > tsa.notAfter)) {
+    list.fail(
+      'TIMESTAMP_INVALID',
+      { indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE' },
+      {
+        detail: "genTime is outside the TSA certificate's validity period",
+      },
+    );
+  }
   if (!list.failure && tsa) {
-    const v = await ctx.validate(tsa, tstInfo.genTime, certificates);
+    const v = await ctx.validate(tsa, certificates);
     if (v.error)
       list.fail(
         'TIMESTAMP_UNTRUSTED',

@@ -64,6 +64,8 @@ export interface OcspCheckOptions {
 }
 
 const DEFAULT_SKEW_MS = 5 * 60_000;
+/** How long an answer without nextUpdate covers, when no `maxAge` is given. */
+const NO_NEXT_UPDATE_MAX_AGE_S = 86_400;
 /** Response extensions processed: the nonce (RFC 6960 §4.4.1). */
 const HANDLED_RESPONSE_EXTENSIONS: ReadonlySet<string> = new Set([OID_OCSP_NONCE]);
 /** SingleResponse extensions processed: the CT SCT list of RFC 6962 §3.3, which needs no action here. */
@@ -261,6 +263,12 @@ function dateProblem(s: SingleResponse, options: OcspCheckOptions): string | nul
   if (s.nextUpdate && s.nextUpdate.getTime() <= s.thisUpdate.getTime()) return 'nextUpdate is not after thisUpdate';
   if (s.nextUpdate && s.nextUpdate.getTime() < t - skew)
     return 'response is stale: nextUpdate is before the validation time';
+  // Without nextUpdate the responder says newer information is always available (RFC 6960
+  // §4.2.2.1): the answer speaks for its thisUpdate, and is accepted for a later validation time
+  // only within `maxAge` (default one day), so an old answer cannot stand for the present.
+  const noNextUpdateAge = options.maxAge ?? NO_NEXT_UPDATE_MAX_AGE_S;
+  if (!s.nextUpdate && s.thisUpdate.getTime() < t - skew - noNextUpdateAge * 1000)
+    return `response has no nextUpdate and is older than ${noNextUpdateAge} s at the validation time`;
   if (options.maxAge !== undefined && s.thisUpdate.getTime() < t - options.maxAge * 1000)
     return `response is older than the maximum age of ${options.maxAge} s`;
   return null;
@@ -360,10 +368,12 @@ export async function checkOcsp(
   }
   try {
     const basic = checkEnvelope(parsed, certificate, options);
+    // The answer must be about this certificate before any work on its responder (a pile of
+    // foreign responses must not cost a responder validation each).
+    const single = pickSingle(basic, certificate, issuer, options);
     const responder = await findResponder(basic, issuer, options);
     if (!(await verifies(responder, basic.tbsResponseData, basic.signatureAlgorithm, basic.signature, options)))
       throw new Unusable('OCSP response signature does not verify');
-    const single = pickSingle(basic, certificate, issuer, options);
     const result = resultOf(parsed, basic, single);
     const noCheck = responder !== issuer && responder.extensions.some((e) => e.oid === OID_OCSP_NO_CHECK);
     return noCheck && !result.detail

@@ -167,7 +167,14 @@ function parseSupplied(data: RevocationData | undefined): Supplied {
       problems.push(`supplied CRL malformed: ${message(e)}`);
     }
   }
-  return { crls, ocsp: data?.ocspResponses ?? [], signers: data?.certificates ?? [], problems };
+  // Each item once: copies of one response must not multiply the work of checking it.
+  const ocsp = (data?.ocspResponses ?? []).filter((r, i, all) => all.findIndex((o) => sameBytes(o, r)) === i);
+  const unique = crls.filter((c, i) => crls.findIndex((o) => sameBytes(o.raw, c.raw)) === i);
+  return { crls: unique, ocsp, signers: data?.certificates ?? [], problems };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function failure(job: Job): RevocationResult {
@@ -178,10 +185,16 @@ function failure(job: Job): RevocationResult {
 }
 
 async function run(env: Env, job: Job): Promise<RevocationResult> {
+  // Every supplied source is consulted and a revocation in any of them wins: supplied and embedded
+  // data travel in unsigned containers, where an old `good` answer can be placed next to a fresh
+  // CRL that lists the certificate.
+  const supplied: RevocationResult[] = [];
   for (const method of env.order) {
     const r = method === 'ocsp' ? await suppliedOcsp(env, job) : await suppliedCrls(env, job);
-    if (r) return r;
+    if (r) supplied.push(r);
   }
+  const best = strongest(supplied);
+  if (best) return best;
   if (!env.fetcher) {
     job.attempts.push('offline: no fetcher, nothing downloaded');
     return failure(job);

@@ -68,6 +68,10 @@ const MAX_SIGNER_DEPTH = 4;
 const SIGNER_DEPTH = Symbol('signerDepth');
 /** The purpose of the outermost validation, which also admits the anchors of its revocation signers. */
 const OUTER_PURPOSE = Symbol('outerPurpose');
+/** Signer validations already run under one top-level validation, by certificate, purpose and time. */
+const SIGNER_CACHE = Symbol('signerCache');
+/** id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1). */
+const OID_OCSP_NO_CHECK = '1.3.6.1.5.5.7.48.1.5';
 
 /**
  * Verifies certificate signatures for path building and validation, caching each (certificate,
@@ -411,7 +415,11 @@ async function processPath(
 // Revocation
 
 /** Options of a nested signer validation: its depth and the purpose of the outermost one. */
-type Nested = { [SIGNER_DEPTH]?: number; [OUTER_PURPOSE]?: CertificatePurpose };
+type Nested = {
+  [SIGNER_DEPTH]?: number;
+  [OUTER_PURPOSE]?: CertificatePurpose;
+  [SIGNER_CACHE]?: Map<string, Promise<ValidatedPath>>;
+};
 
 /**
  * The validateSigner given to the revocation checker: builds the signer's path to the same trust
@@ -425,7 +433,13 @@ function signerValidator(
 ): ValidateSigner {
   const depth = ((options as Nested)[SIGNER_DEPTH] ?? 0) + 1;
   const outer = (options as Nested)[OUTER_PURPOSE] ?? options.purpose ?? 'document-signing';
+  // Shared by every nested validation under this one: a responder or CRL signer met again is not
+  // validated again (hostile data could otherwise multiply the work at every level).
+  const cache = (options as Nested)[SIGNER_CACHE] ?? new Map<string, Promise<ValidatedPath>>();
   return (certificate, o) => {
+    const key = `${certificate.fingerprintHex('sha256')} ${o.purpose} ${o.time.getTime()}`;
+    const known = cache.get(key);
+    if (known) return known;
     if (depth > MAX_SIGNER_DEPTH) {
       return Promise.reject(
         new PathValidationError('REVOCATION_UNKNOWN', 'revocation signers nested too deeply', { certificate }),
@@ -449,8 +463,11 @@ function signerValidator(
       intermediates: [...path.slice(1), ...(options.intermediates ?? [])],
       [SIGNER_DEPTH]: depth,
       [OUTER_PURPOSE]: outer,
+      [SIGNER_CACHE]: cache,
     };
-    return buildPath(certificate, nested);
+    const result = buildPath(certificate, nested);
+    cache.set(key, result);
+    return result;
   };
 }
 
@@ -471,7 +488,10 @@ async function checkRevocation(
   const mode = (checker as { mode?: RevocationMode } | undefined)?.mode ?? 'require';
   if (!checker) return out;
   const validateSigner = signerValidator(options, path, anchor);
-  for (let k = path.length - 2; k >= 0; k--) {
+  // A delegated OCSP responder with id-pkix-ocsp-nocheck is not checked (RFC 6960 §4.2.2.2.1).
+  const noCheck =
+    options.purpose === 'ocsp-signing' && (path[0] as Certificate).extensions.some((e) => e.oid === OID_OCSP_NO_CHECK);
+  for (let k = path.length - 2; k >= (noCheck ? 1 : 0); k--) {
     options.signal?.throwIfAborted();
     const cert = path[k] as Certificate;
     let r: RevocationResult;

@@ -16,7 +16,7 @@ import { type Certificate, parseCertificate } from '@eds/core/x509';
 import { type EmbeddedData, embeddedData } from './_embedded';
 import { type CheckList, checkSignerInfo, type Failure } from './_signer-info';
 import { checkTimestamps, type TimestampOutcome } from './_timestamps';
-import { PathValidationError } from './errors';
+import { EdsError, PathValidationError } from './errors';
 import { buildPath } from './path';
 import type {
   ChainEntry,
@@ -98,6 +98,24 @@ function decodeCertificates(list: readonly (Uint8Array | string | Certificate)[]
 
 /** The identity fields a person looks for (field-requirements.md §2). */
 export function identityOf(c: Certificate): Identity {
+  try {
+    return identityFields(c);
+  } catch {
+    // an identifier that does not decode is left out, not a reason to fail the report
+    return { subject: c.subject.toString() };
+  }
+}
+
+/** Whether the certificate follows the qualified profile; a sign-tool extension that does not decode means no. */
+function qualifiedOf(c: Certificate): boolean {
+  try {
+    return c.isQualified;
+  } catch {
+    return false;
+  }
+}
+
+function identityFields(c: Certificate): Identity {
   const s = c.subject;
   const fullName = [s.surname, s.givenName].filter(Boolean).join(' ') || undefined;
   return {
@@ -192,10 +210,16 @@ interface PathOutcome {
   readonly error?: PathValidationError | undefined;
 }
 
-async function validateSigner(
+/**
+ * Builds and validates a path for `cert` at `time` for `purpose` (the signer's with the caller's
+ * policy inputs), with the revocation policy of the options. A certificate that does not decode
+ * on the way is a MALFORMED path finding, not an exception.
+ */
+async function validateFor(
   ctx: Context,
   cert: Certificate,
   time: Date,
+  purpose: 'document-signing' | 'timestamping',
   extra: readonly Certificate[],
 ): Promise<PathOutcome> {
   const { options } = ctx;
@@ -209,15 +233,21 @@ async function validateSigner(
           fetcher: options.fetcher,
           algorithms: ctx.algorithms,
         });
+  const policy =
+    purpose === 'document-signing'
+      ? {
+          initialPolicySet: options.initialPolicySet,
+          explicitPolicy: options.explicitPolicy,
+          policyMappingInhibit: options.policyMappingInhibit,
+          anyPolicyInhibit: options.anyPolicyInhibit,
+        }
+      : {};
   try {
     const path = await buildPath(cert, {
+      ...policy,
       trust: options.trust,
       time,
-      purpose: 'document-signing',
-      initialPolicySet: options.initialPolicySet,
-      explicitPolicy: options.explicitPolicy,
-      policyMappingInhibit: options.policyMappingInhibit,
-      anyPolicyInhibit: options.anyPolicyInhibit,
+      purpose,
       intermediates: [...ctx.pool, ...extra],
       algorithms: ctx.algorithms,
       revocation,
@@ -226,6 +256,8 @@ async function validateSigner(
     return { path };
   } catch (e) {
     if (e instanceof PathValidationError) return { error: e };
+    if (e instanceof EdsError)
+      return { error: new PathValidationError('MALFORMED', e.message, { certificate: cert, cause: e }) };
     throw e;
   }
 }
@@ -292,15 +324,17 @@ function pathChecks(list: CheckList, outcome: PathOutcome, proven: boolean, chec
   list.add('PATH_VALID', 'passed', { params: { length: path.certificates.length } });
   const r = path.revocation[0];
   if (!checked) list.add('REVOCATION_NOT_CHECKED', 'warning', { certificate: 0 });
-  else if (r)
-    list.add(
-      r.status === 'good' ? 'REVOCATION_GOOD' : 'REVOCATION_UNKNOWN',
-      r.status === 'good' ? 'passed' : 'warning',
-      {
-        params: { source: r.source },
-        certificate: 0,
-      },
-    );
+  else if (r?.status === 'good')
+    list.add('REVOCATION_GOOD', 'passed', { params: { source: r.source }, certificate: 0 });
+  else if (r && (r.status === 'revoked' || r.status === 'suspended') && r.revocationTime) {
+    // a path passes with such a status only when it is dated after the best signature time
+    const params = {
+      source: r.source,
+      revocationTime: iso(r.revocationTime),
+      ...(r.reason ? { reason: r.reason } : {}),
+    };
+    list.add('REVOKED_AFTER_SIGNING', 'warning', { params, certificate: 0 });
+  } else if (r) list.add('REVOCATION_UNKNOWN', 'warning', { params: { source: r.source }, certificate: 0 });
 }
 
 /** Validates one SignerInfo (or countersignature) into its report. */
@@ -331,15 +365,15 @@ async function signatureReport(
       trust: options.trust,
       algorithms: ctx.algorithms,
       pool: ctx.pool,
-      validate: (c, time, extra) => validateTimestampSigner(ctx, c, time, extra),
+      validate: (c, extra) => validateFor(ctx, c, options.time ?? ctx.now, 'timestamping', extra),
     });
     const time = stamps.bestTime ?? options.time ?? ctx.now;
     if (!list.failure) {
-      outcome = await validateSigner(ctx, cert, time, stamps.certificates);
+      outcome = await validateFor(ctx, cert, time, 'document-signing', stamps.certificates);
       pathChecks(list, outcome, stamps.bestTime !== undefined, checked);
       if (outcome.path) {
         keyUsageCheck(list, cert);
-        list.add(cert.isQualified ? 'QUALIFIED' : 'NOT_QUALIFIED', 'info', { certificate: 0 });
+        list.add(qualifiedOf(cert) ? 'QUALIFIED' : 'NOT_QUALIFIED', 'info', { certificate: 0 });
         if (!list.failure) list.add('VALID_AT_SIGNING_TIME', 'passed', { params: { time: iso(time) }, certificate: 0 });
       }
     }
@@ -353,7 +387,7 @@ async function signatureReport(
     subIndication: f?.subIndication,
     format: formatOf(si, base.bound, ctx.sd),
     signer: cert && identityOf(cert),
-    qualified: cert?.isQualified ?? false,
+    qualified: cert ? qualifiedOf(cert) : false,
     signatureAlgorithm: base.signatureAlgorithm?.name,
     digestAlgorithm: digestName(si.digestAlgorithm.oid),
     claimedSigningTime: si.signingTime && iso(si.signingTime),
@@ -366,37 +400,34 @@ async function signatureReport(
   };
 }
 
-/** A TSA certificate validated at the time-stamp's genTime for time-stamping (RFC 3161 §2.3). */
-async function validateTimestampSigner(
+/**
+ * {@link signatureReport}, with a structure that does not decode somewhere inside the signature
+ * (an extension read late, a malformed token) reported as FORMAT_FAILURE of that signature.
+ */
+async function guardedReport(
   ctx: Context,
-  cert: Certificate,
-  time: Date,
-  extra: readonly Certificate[],
-): Promise<PathOutcome> {
-  const { options } = ctx;
-  const mode = options.revocation ?? 'require';
+  si: SignerInfoView,
+  id: string,
+  digests: ReadonlyMap<string, Uint8Array>,
+  contentType: string | undefined,
+  depth: number,
+): Promise<SignatureReport> {
   try {
-    const path = await buildPath(cert, {
-      trust: options.trust,
-      time,
-      purpose: 'timestamping',
-      intermediates: [...ctx.pool, ...extra],
-      algorithms: ctx.algorithms,
-      revocation:
-        mode === 'off'
-          ? undefined
-          : createRevocationChecker({
-              mode,
-              data: revocationData(ctx),
-              fetcher: options.fetcher,
-              algorithms: ctx.algorithms,
-            }),
-      signal: options.signal,
-    });
-    return { path };
+    return await signatureReport(ctx, si, id, digests, contentType, depth);
   } catch (e) {
-    if (e instanceof PathValidationError) return { error: e };
-    throw e;
+    if (!(e instanceof EdsError)) throw e;
+    return {
+      id,
+      indication: 'TOTAL_FAILED',
+      subIndication: 'FORMAT_FAILURE',
+      format: 'CMS',
+      qualified: false,
+      bestSignatureTime: iso(ctx.options.time ?? ctx.now),
+      timestamps: [],
+      chain: [],
+      checks: [{ code: 'FORMAT_INVALID', outcome: 'failed', detail: e.message }],
+      countersignatures: [],
+    };
   }
 }
 
@@ -419,7 +450,7 @@ async function countersign(ctx: Context, si: SignerInfoView, id: string, depth: 
     } catch {
       // an unknown digest: checkSignerInfo reports it
     }
-    out.push(await signatureReport(ctx, cs, `${id}.C${i + 1}`, digests, undefined, depth + 1));
+    out.push(await guardedReport(ctx, cs, `${id}.C${i + 1}`, digests, undefined, depth + 1));
   }
   return out;
 }
@@ -512,7 +543,7 @@ export async function verify(options: VerifyOptions): Promise<VerificationReport
   const signatures: SignatureReport[] = [];
   for (const [i, si] of sd.signerInfos.entries()) {
     options.signal?.throwIfAborted();
-    signatures.push(await signatureReport(ctx, si, `S${i + 1}`, digests, sd.encapContentType, 0));
+    signatures.push(await guardedReport(ctx, si, `S${i + 1}`, digests, sd.encapContentType, 0));
   }
   const all = signatures.flatMap(function flat(s): SignatureReport[] {
     return [s, ...s.countersignatures.flatMap(flat)];

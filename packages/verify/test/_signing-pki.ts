@@ -40,6 +40,8 @@ export async function signingPki(keySpec: KeySpec = { type: 'gost2012-256' }, no
     now,
     profile: 'plain',
     subject: { commonName: 'Test TSA' },
+    // TSA certificates outlive the signatures they time-stamp: the token is checked at validation time
+    validity: { notBefore: now, notAfter: new Date(now.getTime() + 5 * 365 * 86_400_000) },
     keyUsage: ['digitalSignature'],
     extensions: [EKU_TIMESTAMPING],
   });

@@ -1,4 +1,5 @@
 // verify() on CMS/CAdES made by @eds/core with a test PKI: every indication and sub-indication a user meets, time-stamps as proof of time, embedded X-Long data, countersignatures; Node and Chromium.
+import { der } from '@eds/core/asn1';
 import { addValidationData, signCades } from '@eds/core/cades';
 import { addCountersignature, signCms } from '@eds/core/cms';
 import { gostr3411_2012_256 } from '@eds/core/digests';
@@ -125,9 +126,11 @@ describe('verify: time-stamps, X-Long and countersignatures', () => {
       level: 'T',
       tsa: timestampSource(old.tsa, () => new Date(past.getTime() + 86_400_000)),
     });
+    // the CA's CRL of the time of signing covers the signer then; the root's current CRL covers the
+    // intermediate and the TSA, which is judged now
     const oldCrls = {
       crls: [
-        await old.root.createCrl({ thisUpdate: new Date(past.getTime() + 2 * 86_400_000) }),
+        await old.root.createCrl(),
         await old.ca.createCrl({ thisUpdate: new Date(past.getTime() + 2 * 86_400_000) }),
       ],
     };
@@ -237,6 +240,67 @@ describe('verify: time-stamps, X-Long and countersignatures', () => {
       ['S1.C1', 'TOTAL_PASSED', 'Нотариус'],
     ]);
     expect(r.indication).toBe('TOTAL_PASSED');
+  });
+});
+
+describe('verify: hostile containers (review findings)', () => {
+  it('an old good OCSP answer placed in the signature does not outweigh a fresh CRL that lists the signer', async () => {
+    const victim = await pki.ca.issue();
+    const sig = await bes(doc, victim.signer);
+    const old = await pki.ca.createOcspResponse({
+      request: [{ certificate: victim.certificate }],
+      status: 'good',
+      time: new Date(Date.now() - 30 * 86_400_000),
+      nextUpdate: null,
+    });
+    pki.ca.revoke(victim.certificate, { reason: 'keyCompromise' });
+    const freshCrl = await pki.ca.createCrl();
+    const t = parseSignedData(sig);
+    const planted = encodeSignedData({ ...t, version: 5, crls: [der.tlv(0xa1, der.oid('1.3.6.1.5.5.7.16.2'), old)] });
+    const r = await check(planted, { revocationData: { crls: [crls.crls[0] as Uint8Array, freshCrl] } });
+    expect(r.indication).not.toBe('TOTAL_PASSED');
+    expect(r.signatures[0]?.checks.find((c) => c.code.startsWith('PATH_'))?.code).toBe('PATH_REVOKED');
+    // and alone, an answer without nextUpdate from a month ago does not stand for now
+    const alone = await check(planted, { revocationData: { crls: [crls.crls[0] as Uint8Array] } });
+    expect([alone.indication, alone.subIndication]).toEqual(['INDETERMINATE', 'TRY_LATER']);
+  });
+
+  it('a token from a TSA whose certificate has expired is no proof of time, whatever genTime it claims', async () => {
+    const past = new Date(Date.now() - 800 * 86_400_000);
+    const old = await signingPki({ type: 'gost2012-256' }, past);
+    const expiredTsa = await old.root.issue({
+      now: past,
+      profile: 'plain',
+      subject: { commonName: 'Expired TSA' },
+      validity: { notBefore: past, notAfter: new Date(past.getTime() + 400 * 86_400_000) },
+      keyUsage: ['digitalSignature'],
+      extensions: [{ oid: '2.5.29.37', value: der.seq(der.oid('1.3.6.1.5.5.7.3.8')), critical: true }],
+    });
+    const backDated = new Date(past.getTime() + 10 * 86_400_000);
+    const sig = await signCades({
+      content: doc,
+      signers: [pki.leaf.signer],
+      detached: true,
+      certificates: [pki.ca.certificate],
+      level: 'T',
+      tsa: timestampSource(expiredTsa, () => backDated),
+    });
+    const r = await verify({
+      signature: sig,
+      content: doc,
+      trust: createTrustStore([pki.root.certificate, old.root.certificate]),
+      revocationData: { crls: [...crls.crls, await old.root.createCrl()] },
+    });
+    const [s] = r.signatures;
+    expect(s?.timestamps[0]?.indication).not.toBe('TOTAL_PASSED');
+    expect(s?.bestSignatureTime).toBe(r.validationTime);
+  });
+
+  it('a signer certificate whose sign-tool extension does not decode gives a report, not an exception', async () => {
+    const odd = await pki.ca.issue({ extensions: [{ oid: '1.2.643.100.111', value: der.int(1) }] });
+    const r = await check(await bes(doc, odd.signer));
+    expect(r.signatures).toHaveLength(1);
+    expect(r.signatures[0]?.qualified).toBe(false);
   });
 });
 
