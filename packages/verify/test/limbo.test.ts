@@ -2,7 +2,7 @@
 // commented list of divergences, the webpki profile reported only, hostname cases not applicable.
 import { DecodeError } from '@eds/core/errors';
 import { type Certificate, parseCertificate } from '@eds/core/x509';
-import { readVectorText } from '@eds/test-support/vectors';
+import { readFixture, readVectorText } from '@eds/test-support/vectors';
 import { PathValidationError } from '@eds/verify/errors';
 import { buildPath } from '@eds/verify/path';
 import { createTrustStore } from '@eds/verify/trust';
@@ -26,24 +26,19 @@ interface LimboCase {
 type Bucket = 'core' | 'webpki' | 'hostname' | 'crl';
 
 /**
- * Core cases where this validator's answer differs from limbo's, one reason each. Every entry is a
- * case limbo expects to FAIL and we accept: RFC 5280 MUSTs on how a CA encodes certificates that
- * this validator does not enforce (being lenient with issued certificates), or a hostname check.
+ * Core cases where this validator's answer differs from limbo's, one reason each, from the committed
+ * exceptions file. Every entry is a case limbo expects to FAIL and we accept: RFC 5280 MUSTs on how a
+ * CA encodes certificates that this validator does not enforce (being lenient with issued
+ * certificates), or a hostname check.
  */
-const KNOWN_DIVERGENCES: Record<string, string> = {
-  'rfc5280::aki::leaf-missing-aki': 'authorityKeyIdentifier presence (RFC 5280 §4.2.1.1 MUST for CAs) is not enforced',
-  'rfc5280::aki::intermediate-missing-aki': 'authorityKeyIdentifier presence is not enforced',
-  'rfc5280::ski::root-missing-ski': 'subjectKeyIdentifier presence (RFC 5280 §4.2.1.2 MUST for CAs) is not enforced',
-  'rfc5280::ski::intermediate-missing-ski': 'subjectKeyIdentifier presence is not enforced',
-  'rfc5280::pc::ica-noncritical-pc':
-    'a non-critical policyConstraints is accepted: PKITS (4.8.6 and others) has non-critical ones and expects them valid',
-  'rfc5280::san::underscore-dns':
-    'dNSName syntax in a SAN is checked only under a DNS name constraint (host names are not matched here)',
-  'rfc5280::san::ip-in-dns': 'as above: an IP address written as dNSName is only a problem for hostname matching',
-  'rfc5280::root-non-critical-basic-constraints':
-    'basicConstraints criticality is not enforced (PKITS 4.6.4 expects a non-critical one to be valid)',
-  'rfc5280::ca-as-leaf-wrong-san': 'needs expected_peer_name matching (TLS hostname check), out of scope',
-};
+const KNOWN_DIVERGENCES: Record<string, string> = Object.fromEntries(
+  (
+    JSON.parse(new TextDecoder().decode(await readFixture('packages/verify/test/vectors/limbo-exceptions.json'))) as {
+      id: string;
+      reason: string;
+    }[]
+  ).map((e) => [e.id, e.reason]),
+);
 
 function bucketOf(c: LimboCase): Bucket {
   if (/^webpki::(san|cn)::/.test(c.id)) return 'hostname';
