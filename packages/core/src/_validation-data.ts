@@ -246,6 +246,12 @@ export function usedEvidence(path: CollectedPath): { crls: Crl[]; ocsp: BasicOcs
   return { crls: unique(path.evidence.flatMap((e) => e.crls)), ocsp: unique(path.evidence.flatMap((e) => e.ocsp)) };
 }
 
+/** The certificates certificate-values holds: the referenced path first, then the other supplied ones (the TSA's chain), each once. */
+export function valueCertificates(path: CollectedPath): Uint8Array[] {
+  const all = [...path.chain, ...path.pool].filter((c) => !equalBytes(c.raw, path.signer.raw));
+  return unique(all).map((c) => c.raw);
+}
+
 /** `CertificateValues ::= SEQUENCE OF Certificate` */
 export function certificateValues(certificates: readonly Uint8Array[]): Uint8Array {
   return der.seq(...certificates);
@@ -256,7 +262,10 @@ export function certificateValues(certificates: readonly Uint8Array[]): Uint8Arr
  *   ocspVals [1] SEQUENCE OF BasicOCSPResponse OPTIONAL, otherRevVals [2] OtherRevVals OPTIONAL }`
  */
 export function revocationValues(path: CollectedPath): Uint8Array {
-  const { crls, ocsp } = usedEvidence(path);
+  const used = usedEvidence(path);
+  // Referenced data first, then what else was supplied (for example the TSA's), each once.
+  const crls = unique([...used.crls, ...path.crls]);
+  const ocsp = unique([...used.ocsp, ...path.ocsp]);
   return der.seq(
     ...(crls.length ? [der.explicit(0, der.seq(...crls.map((c) => c.raw)))] : []),
     ...(ocsp.length ? [der.explicit(1, der.seq(...ocsp.map((o) => o.raw)))] : []),

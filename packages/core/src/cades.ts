@@ -23,6 +23,7 @@ import {
   revocationValues,
   usedEvidence,
   type ValidationValues,
+  valueCertificates,
 } from './_validation-data';
 import { decodeDer, der } from './asn1';
 import { type SignCmsOptions, signCms } from './cms';
@@ -114,7 +115,9 @@ export interface AddValidationDataOptions {
   /**
    * `XLT1`: CAdES-X Long Type 1 (RFC 5126 §4.4.3.2, §6.2, §6.3): complete-certificate-references,
    * complete-revocation-references, the CAdES-C time-stamp (id-aa-ets-escTimeStamp) from `tsa`,
-   * certificate-values and revocation-values as unsigned attributes.
+   * certificate-values and revocation-values as unsigned attributes. The values hold what the
+   * references name, then every other certificate and CRL/OCSP response `revocation` gave (the
+   * TSA's chain and status, so that the time-stamp can be validated offline too).
    * `LT`: ETSI EN 319 122-1 B-LT (§6.3 level requirements): the certificates in
    * SignedData.certificates, the CRLs and OCSP responses in SignedData.crls (OCSP as
    * id-ri-ocsp-response, RFC 5940), and everything else `revocation` gave (for example the TSA's
@@ -291,7 +294,7 @@ async function xLongType1(
     certRefs,
     revRefs,
     { oid: OID_ESC_TIMESTAMP, values: [token] },
-    { oid: OID_CERTIFICATE_VALUES, values: [certificateValues(path.chain.map((c) => c.raw))] },
+    { oid: OID_CERTIFICATE_VALUES, values: [certificateValues(valueCertificates(path))] },
     { oid: OID_REVOCATION_VALUES, values: [revocationValues(path)] },
   ];
 }

@@ -1,6 +1,7 @@
 // The certificates and revocation data of a signer's validated path, in the form CAdES-X Long Type 1 and B-LT embed (RFC 5126 §6.3.3-§6.3.4, ETSI EN 319 122-1 §5.5): the bridge from @eds/verify's path building and OCSP/CRL checking to @eds/core/cades.
 import type { ValidationDataRequest, ValidationValues } from '@eds/core/cades';
 import type { Fetcher } from '@eds/core/fetcher';
+import { parseTimestampToken } from '@eds/core/tsp';
 import type { SignatureAlgorithm } from '@eds/core/types';
 import { type Certificate, parseCertificate } from '@eds/core/x509';
 import { buildPath } from './path';
@@ -45,6 +46,13 @@ function certificateOf(c: Uint8Array | string | Certificate): Certificate {
  * ```
  */
 export async function collectValidationData(options: CollectValidationDataOptions): Promise<ValidationValues> {
+  return collect(options, 'document-signing');
+}
+
+async function collect(
+  options: CollectValidationDataOptions,
+  purpose: 'document-signing' | 'timestamping',
+): Promise<{ certificates: Uint8Array[]; crls: Uint8Array[]; ocspResponses: Uint8Array[] }> {
   const revocation = createRevocationChecker({
     mode: 'require',
     data: options.revocationData,
@@ -54,7 +62,7 @@ export async function collectValidationData(options: CollectValidationDataOption
   const path = await buildPath(certificateOf(options.certificate), {
     trust: options.trust,
     time: options.time,
-    purpose: 'document-signing',
+    purpose,
     intermediates: (options.intermediates ?? []).map(certificateOf),
     algorithms: options.algorithms,
     revocation,
@@ -70,10 +78,22 @@ export async function collectValidationData(options: CollectValidationDataOption
   return { certificates: path.certificates.slice(1).map((c) => c.raw), crls, ocspResponses };
 }
 
+/** The TSA's path and status for a signature time-stamp token, validated for time-stamping. */
+async function timestampValues(
+  token: Uint8Array,
+  options: Omit<CollectValidationDataOptions, 'certificate'>,
+): Promise<{ certificates: Uint8Array[]; crls: Uint8Array[]; ocspResponses: Uint8Array[] }> {
+  const t = parseTimestampToken(token);
+  if (!t.tsaCertificate) return { certificates: [], crls: [], ocspResponses: [] };
+  const intermediates = [...t.certificates, ...(options.intermediates ?? [])];
+  return collect({ ...options, certificate: t.tsaCertificate, intermediates }, 'timestamping');
+}
+
 /**
  * A `revocation` source for `signCades` and `addValidationData` of `@eds/core/cades`: for each
  * signer, {@link collectValidationData} over the signer's certificate, with the SignedData's
- * certificates as intermediates.
+ * certificates as intermediates, and the same for the TSA of each signature time-stamp (validated
+ * for time-stamping), so that the time-stamp too can be validated from the embedded data.
  *
  * @throws as {@link collectValidationData}, through the signing call.
  * @example
@@ -85,11 +105,15 @@ export async function collectValidationData(options: CollectValidationDataOption
 export function validationDataSource(
   options: Omit<CollectValidationDataOptions, 'certificate'>,
 ): (request: ValidationDataRequest) => Promise<ValidationValues> {
-  return (request) =>
-    collectValidationData({
-      ...options,
-      certificate: request.signerCertificate,
-      intermediates: [...request.certificates, ...(options.intermediates ?? [])],
-      signal: request.signal ?? options.signal,
-    });
+  return async (request) => {
+    const o = { ...options, signal: request.signal ?? options.signal };
+    const intermediates = [...request.certificates, ...(options.intermediates ?? [])];
+    const parts = [await collect({ ...o, certificate: request.signerCertificate, intermediates }, 'document-signing')];
+    for (const token of request.timestampTokens) parts.push(await timestampValues(token, o));
+    return {
+      certificates: parts.flatMap((p) => p.certificates),
+      crls: parts.flatMap((p) => p.crls),
+      ocspResponses: parts.flatMap((p) => p.ocspResponses),
+    };
+  };
 }

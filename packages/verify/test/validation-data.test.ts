@@ -1,6 +1,8 @@
 // collectValidationData / validationDataSource: the validated path's certificates and the OCSP/CRL evidence relied on, embedded by @eds/core/cades as CAdES-X Long Type 1 and B-LT, then verified offline; a revoked signer gets no data.
+import { der } from '@eds/core/asn1';
 import { signCades } from '@eds/core/cades';
 import { parseSignedData } from '@eds/core/signed-data';
+import { createTestCa } from '@eds/core/testing';
 import { PathValidationError } from '@eds/verify/errors';
 import { createTrustStore } from '@eds/verify/trust';
 import { collectValidationData, validationDataSource } from '@eds/verify/validation-data';
@@ -34,9 +36,19 @@ describe('collectValidationData', () => {
     expect(values.crls).toEqual(data.crls);
   });
 
-  it('signCades XLT1 and LT with validationDataSource verify offline from what they embed', async () => {
-    const trust = createTrustStore(pki.root.certificate);
-    const revocation = validationDataSource({ trust, revocationData: data });
+  it('signCades XLT1 and LT with validationDataSource verify offline from what they embed, the TSA of another hierarchy included', async () => {
+    const tsaRoot = await createTestCa({
+      keySpec: { type: 'ecdsa', curve: 'P-256' },
+      subject: { commonName: 'TSA root' },
+    });
+    const tsa = await tsaRoot.issue({
+      subject: { commonName: 'TSA' },
+      keyUsage: ['digitalSignature'],
+      extensions: [{ oid: '2.5.29.37', value: der.seq(der.oid('1.3.6.1.5.5.7.3.8')), critical: true }],
+    });
+    const trust = createTrustStore([pki.root.certificate, tsaRoot.certificate]);
+    const revocationData = { ...data, crls: [...data.crls, await tsaRoot.createCrl()] };
+    const revocation = validationDataSource({ trust, revocationData });
     for (const level of ['XLT1', 'LT'] as const) {
       const sig = await signCades({
         content: doc,
@@ -44,10 +56,11 @@ describe('collectValidationData', () => {
         certificates: [pki.ca.certificate],
         detached: true,
         level,
-        tsa: timestampSource(pki.tsa),
+        tsa: timestampSource(tsa),
         revocation,
       });
       const report = await verify({ signature: sig, content: doc, trust });
+      expect(report.signatures[0]?.timestamps.every((t) => t.indication === 'TOTAL_PASSED')).toBe(true);
       expect(report.signatures[0]?.format).toBe(level === 'XLT1' ? 'CAdES-X-Long-Type-1' : 'CAdES-B-LT');
       expect(report.indication, JSON.stringify(report.signatures[0]?.checks)).toBe('TOTAL_PASSED');
       expect(parseSignedData(sig).signerInfos).toHaveLength(1);
