@@ -74,8 +74,29 @@ export function findSignerCertificate(
   si: SignerInfoView,
   certificates: readonly Certificate[],
 ): Certificate | undefined {
+  const candidates = sidMatches(si, certificates);
+  if (candidates.length < 2) return candidates[0];
+  // Several certificates answer to the sid (an unsigned certificate list can hold look-alikes):
+  // the one the signed signingCertificate(V2) names, else the first.
+  return candidates.find((c) => namedByBinding(si, c)) ?? candidates[0];
+}
+
+/** Whether the first ESSCertID(v2) of the SignerInfo names `c` by its hash. */
+function namedByBinding(si: SignerInfoView, c: Certificate): boolean {
+  const v2 = single(si, OID_SIGNING_CERTIFICATE_V2);
+  const value = v2 ?? single(si, OID_SIGNING_CERTIFICATE);
+  if (value === undefined || value === 'bad') return false;
+  try {
+    const b = essBinding(value, v2 !== undefined);
+    return equal(b.hash.digest(c.raw), b.certHash);
+  } catch {
+    return false;
+  }
+}
+
+function sidMatches(si: SignerInfoView, certificates: readonly Certificate[]): Certificate[] {
   const sid = si.sid;
-  return certificates.find((c) => {
+  return certificates.filter((c) => {
     if ('subjectKeyIdentifier' in sid) {
       let ski: Uint8Array | undefined;
       try {

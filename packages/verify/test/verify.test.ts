@@ -296,6 +296,16 @@ describe('verify: hostile containers (review findings)', () => {
     expect(s?.bestSignatureTime).toBe(r.validationTime);
   });
 
+  it('a look-alike certificate with the same issuer and serial placed first: the one the signed binding names is used', async () => {
+    const sig = await bes();
+    const lookalike = await pki.ca.issue({ serial: pki.leaf.serial, subject: { commonName: 'Двойник' } });
+    const t = parseSignedData(sig);
+    const planted = encodeSignedData({ ...t, certificates: [lookalike.certificate, ...t.certificates] });
+    const r = await check(planted);
+    expect(r.indication, JSON.stringify(r.signatures[0]?.checks)).toBe('TOTAL_PASSED');
+    expect(r.signatures[0]?.signer?.commonName).toBe('Иванов Иван Иванович');
+  });
+
   it('a signer certificate whose sign-tool extension does not decode gives a report, not an exception', async () => {
     const odd = await pki.ca.issue({ extensions: [{ oid: '1.2.643.100.111', value: der.int(1) }] });
     const r = await check(await bes(doc, odd.signer));
