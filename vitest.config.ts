@@ -14,6 +14,10 @@ const alias = [
   { find: new RegExp(`^@eds/(${workspace})$`), replacement: `${root}packages/$1/src/index.ts` },
   { find: new RegExp(`^@eds/(${workspace})/(.+)$`), replacement: `${root}packages/$1/src/$2.ts` },
 ];
+// `#sha2` of @eds/core: node:crypto in Node, @noble/hashes in the browser (package.json "imports").
+const importsAlias = (runtime: 'node' | 'browser') => [
+  { find: /^#sha2$/, replacement: `${root}packages/core/src/_sha2${runtime === 'node' ? '.node' : ''}.ts` },
+];
 const supportAlias = (runtime: 'node' | 'browser') => [
   {
     find: /^@eds\/test-support\/vectors$/,
@@ -44,12 +48,12 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        resolve: { alias: [...alias, ...supportAlias('node')] },
+        resolve: { alias: [...alias, ...importsAlias('node'), ...supportAlias('node')] },
         test: { name: 'node', include, environment: 'node' },
       },
       {
         extends: true,
-        resolve: { alias: [...alias, ...supportAlias('browser')] },
+        resolve: { alias: [...alias, ...importsAlias('browser'), ...supportAlias('browser')] },
         optimizeDeps: { include: ['fast-check'] },
         test: {
           name: 'browser',

@@ -38,6 +38,11 @@ const RULES = {
     ...except(CIPHERS, 'gost/gost341194', 'gost/gost28147', 'gost/legacy'),
   ],
   '@eds/core/pkcs12': [...VIEWS, ...BUILDING],
+  // Browsers get SHA-2 from @noble/hashes: the node:crypto variant of `#sha2` is for the node condition only.
+  '@eds/core/digests': [
+    ...core('_sha2.node'),
+    ...CIPHERS.filter((c) => c !== 'gost/gost341194' && c !== 'gost/gost28147'),
+  ],
   '@eds/core/cms': [
     ...CONTAINERS,
     ...core('testing', 'csr', 'x509', 'crl', 'ocsp'),

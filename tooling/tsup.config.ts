@@ -7,6 +7,8 @@ import { defineConfig, type Options } from 'tsup';
 interface Manifest {
   version: string;
   exports: Record<string, unknown>;
+  /** Package imports (`#name`) chosen by condition, e.g. `#sha2`: node or portable. */
+  imports?: Record<string, unknown>;
   bin?: Record<string, string>;
 }
 
@@ -16,9 +18,14 @@ export function packageConfig(options: { platform?: 'node' | 'neutral' } = {}): 
   const entry = Object.keys(pkg.exports)
     .filter((key) => key !== './package.json')
     .map((key) => (key === '.' ? 'src/index.ts' : `src/${key.slice(2)}.ts`));
+  // Each `imports` target (./dist/x.js) is built from src/x.ts as an entry of its own and left
+  // as an import, so that Node and bundlers pick the variant by condition at run time.
+  const targets = JSON.stringify(pkg.imports ?? {}).match(/\.\/dist\/[\w.-]+\.js/g) ?? [];
+  const internal = [...new Set(targets.map((t) => `src/${t.slice('./dist/'.length, -'.js'.length)}.ts`))];
   return {
     // The executable (src/bin.ts, with its shebang) is built beside the library entries.
-    entry: pkg.bin ? [...entry, 'src/bin.ts'] : entry,
+    entry: [...entry, ...internal, ...(pkg.bin ? ['src/bin.ts'] : [])],
+    external: Object.keys(pkg.imports ?? {}),
     dts: { entry },
     format: ['esm', 'cjs'],
     target: 'es2022',

@@ -2,9 +2,14 @@
 import { gost341194 } from '@eds/gost/gost341194';
 import { streebog256, streebog512 } from '@eds/gost/streebog';
 import { sha1 as nobleSha1 } from '@noble/hashes/legacy.js';
-import { sha256 as nobleSha256, sha384 as nobleSha384, sha512 as nobleSha512 } from '@noble/hashes/sha2.js';
+import { createSha2, type Sha2Name, sha2 } from '#sha2';
 import { UnsupportedAlgorithmError } from './errors';
 import type { DigestAlgorithm } from './types';
+
+/** SHA-2 from `#sha2`: node:crypto in Node, @noble/hashes elsewhere. */
+function sha2Hash(name: Sha2Name): NobleHash {
+  return Object.assign((data: Uint8Array) => sha2(name, data), { create: () => createSha2(name) });
+}
 
 /** The part of a noble-style hash this module needs. */
 interface NobleHash {
@@ -42,7 +47,12 @@ export const sha1: DigestAlgorithm = /* @__PURE__ */ describe('sha1', '1.3.14.3.
  * const h = sha256.create(); h.update(part1); h.update(part2); h.digest();
  * ```
  */
-export const sha256: DigestAlgorithm = /* @__PURE__ */ describe('sha256', '2.16.840.1.101.3.4.2.1', 32, nobleSha256);
+export const sha256: DigestAlgorithm = /* @__PURE__ */ describe(
+  'sha256',
+  '2.16.840.1.101.3.4.2.1',
+  32,
+  sha2Hash('sha256'),
+);
 
 /**
  * SHA-384 (FIPS 180-4), OID 2.16.840.1.101.3.4.2.2 (RFC 5754 §2.3).
@@ -52,7 +62,12 @@ export const sha256: DigestAlgorithm = /* @__PURE__ */ describe('sha256', '2.16.
  * sha384.digest(data).length; // 48
  * ```
  */
-export const sha384: DigestAlgorithm = /* @__PURE__ */ describe('sha384', '2.16.840.1.101.3.4.2.2', 48, nobleSha384);
+export const sha384: DigestAlgorithm = /* @__PURE__ */ describe(
+  'sha384',
+  '2.16.840.1.101.3.4.2.2',
+  48,
+  sha2Hash('sha384'),
+);
 
 /**
  * SHA-512 (FIPS 180-4), OID 2.16.840.1.101.3.4.2.3 (RFC 5754 §2.4).
@@ -62,7 +77,12 @@ export const sha384: DigestAlgorithm = /* @__PURE__ */ describe('sha384', '2.16.
  * sha512.digest(data).length; // 64
  * ```
  */
-export const sha512: DigestAlgorithm = /* @__PURE__ */ describe('sha512', '2.16.840.1.101.3.4.2.3', 64, nobleSha512);
+export const sha512: DigestAlgorithm = /* @__PURE__ */ describe(
+  'sha512',
+  '2.16.840.1.101.3.4.2.3',
+  64,
+  sha2Hash('sha512'),
+);
 
 /**
  * Streebog-256, GOST R 34.11-2012 (RFC 6986), OID 1.2.643.7.1.1.2.2 (RFC 9215 §2). The output is
