@@ -322,6 +322,14 @@ function pathChecks(list: CheckList, outcome: PathOutcome, proven: boolean, chec
   }
   if (!path) return;
   list.add('PATH_VALID', 'passed', { params: { length: path.certificates.length } });
+  // An anchor is input to path validation (RFC 5280 §6.1.1 d), but one without basicConstraints
+  // cA is not a CA certificate (§4.2.1.9): say so (the TC26 example root is one).
+  const last = path.certificates.length - 1;
+  if (last > 0 && path.certificates[last]?.basicConstraints?.ca !== true)
+    list.add('PATH_NOT_CA', 'warning', {
+      certificate: last,
+      detail: 'the trust anchor has no basicConstraints with cA (RFC 5280 §4.2.1.9); it is used as an anchor all the same',
+    });
   const r = path.revocation[0];
   if (!checked) list.add('REVOCATION_NOT_CHECKED', 'warning', { certificate: 0 });
   else if (r?.status === 'good')
