@@ -43,6 +43,8 @@ for (const dir of readdirSync(join(root, 'packages'))) {
     ...Object.keys(manifest.dependencies ?? {}),
     ...Object.keys(manifest.peerDependencies ?? {}),
     ...Object.keys(manifest.optionalDependencies ?? {}),
+    // package imports (`#sha2`) resolve inside the package itself
+    ...Object.keys(manifest.imports ?? {}),
   ]);
   for (const dep of declared) {
     if (dep.startsWith('@eds/') && !may.includes(dep))

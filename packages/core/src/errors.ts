@@ -12,7 +12,9 @@ export { EdsError };
  * DER, PEM, Base64, or not the object asked for), `ERR_DECODE_DER` (malformed or non-canonical DER,
  * a missing or unexpected field), `ERR_DECODE_KEY` (well-formed DER that is not a valid key),
  * `ERR_DECODE_ENCRYPTED` (an encrypted private key where a plain one is needed), `ERR_DECODE_CSR`,
- * `ERR_DECODE_TOO_LARGE` (a size, count or iteration limit).
+ * `ERR_DECODE_TOO_LARGE` (a size, count or iteration limit), `ERR_DECODE_XML` (ill-formed XML, or XML
+ * refused by `parseXml`: a DOCTYPE, an undeclared entity, a non-UTF-8 encoding),
+ * `ERR_DECODE_DUPLICATE_ID` (one ID value on two elements of an XML document; `path` is the ID).
  *
  * @example
  * ```ts

@@ -328,7 +328,8 @@ function pathChecks(list: CheckList, outcome: PathOutcome, proven: boolean, chec
   if (last > 0 && path.certificates[last]?.basicConstraints?.ca !== true)
     list.add('PATH_NOT_CA', 'warning', {
       certificate: last,
-      detail: 'the trust anchor has no basicConstraints with cA (RFC 5280 §4.2.1.9); it is used as an anchor all the same',
+      detail:
+        'the trust anchor has no basicConstraints with cA (RFC 5280 §4.2.1.9); it is used as an anchor all the same',
     });
   const r = path.revocation[0];
   if (!checked) list.add('REVOCATION_NOT_CHECKED', 'warning', { certificate: 0 });
