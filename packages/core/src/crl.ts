@@ -1,5 +1,6 @@
 // Certificate revocation list view (RFC 5280 §5) with lazy, streaming access to revoked entries for CRLs of tens of MB.
 
+import { EntryIndex } from './_crl-index';
 import { bytesEqual, formatDate, type Lang, labelsFor, readSerial, renderLines, serialBytes } from './_describe';
 import { extensionsJson, optionalTime, readSigned } from './_signed';
 import { contextTag, type Der, decodeDer, der, TAG } from './asn1';
@@ -48,11 +49,43 @@ export interface RevokedEntry {
   readonly extensions: readonly Extension[];
 }
 
+/**
+ * Lookups in the revoked entries of one CRL through a hash index ({@link Crl.entryIndex}),
+ * with what the entry extensions carry, gathered in the same pass (RFC 5280 §5.3).
+ */
+export interface CrlEntryIndex {
+  /** The number of revoked entries. */
+  readonly count: number;
+  /** Every entry extension OID met, mapped to true when at least one occurrence is critical. */
+  readonly entryExtensions: ReadonlyMap<string, boolean>;
+  /**
+   * Positions (0-based, in CRL order) of the entries for `serial`, compared by value like
+   * {@link Crl.findEntry}; several in an indirect CRL that lists one serial for several issuers.
+   */
+  positions(serial: bigint): number[];
+  /**
+   * The entry at `position`, decoded.
+   *
+   * @throws DecodeError for a malformed entry (a bad date, reason code or extension value);
+   *   RangeError for a position out of range.
+   */
+  entryAt(position: number): RevokedEntry;
+  /**
+   * The certificateIssuer in force at `position` (RFC 5280 §5.3.3): that of the entry, or of the
+   * nearest earlier entry carrying one; undefined when no entry up to `position` carries one (the
+   * CRL issuer then). Meaningful in indirect CRLs only.
+   *
+   * @throws DecodeError for a malformed certificateIssuer.
+   */
+  certificateIssuerAt(position: number): readonly GeneralName[] | undefined;
+}
+
 const DEFAULT_MAX_CRL = 256 * 1024 * 1024;
 
 /**
  * A read-only view of a CRL (RFC 5280 §5.1). The header is checked on parse; revoked entries
- * are read one at a time by {@link Crl.entries} and {@link Crl.isRevoked}, never all kept.
+ * are read one at a time by {@link Crl.entries}, never all kept; lookups go through a hash index of
+ * typed arrays built on first use ({@link Crl.entryIndex}).
  *
  * ```asn1
  * CertificateList ::= SEQUENCE { tbsCertList TBSCertList, signatureAlgorithm AlgorithmIdentifier, signatureValue BIT STRING }
@@ -77,6 +110,8 @@ export class Crl {
   readonly extensions: readonly Extension[];
   private readonly revoked: Der | undefined;
   private count: number | undefined;
+  /** The entry index once built, or the DecodeError that stopped it (then lookups scan). */
+  private index: EntryIndex | DecodeError | undefined;
 
   /** @internal use {@link parseCrl}. */
   constructor(root: Der) {
@@ -162,10 +197,12 @@ export class Crl {
   }
 
   /**
-   * The first entry for `serial`, or undefined; scans without building an array. Serials are
-   * compared by value, so an entry whose INTEGER is padded (`00 00 01`, accepted leniently as in
-   * certificates) is found for `1n`. Indirect CRLs: the certificateIssuer of the entry is in the
-   * result; matching the issuer is the caller's.
+   * The first entry for `serial`, or undefined. Serials are compared by value, so an entry whose
+   * INTEGER is padded (`00 00 01`, accepted leniently as in certificates) is found for `1n`.
+   * Indirect CRLs: the certificateIssuer of the entry is in the result; matching the issuer is the
+   * caller's. The first lookup builds a hash index of the entries ({@link entryIndex}); when some
+   * entry is malformed, lookups scan the entries in order instead and fail only on a malformed
+   * entry met before the match.
    *
    * @throws DecodeError for a malformed entry met on the way, or a serial over 128 bytes.
    * @example
@@ -174,6 +211,11 @@ export class Crl {
    * ```
    */
   findEntry(serial: bigint): RevokedEntry | undefined {
+    const index = this.builtIndex();
+    if (index) {
+      const first = index.positions(serial)[0];
+      return first === undefined ? undefined : index.entryAt(first);
+    }
     // Minimal two's-complement bytes on both sides: equal bytes exactly when equal values.
     const want = decodeDer(der.int(serial), 'serial').value;
     for (const node of this.nodes()) {
@@ -181,6 +223,45 @@ export class Crl {
       if (bytesEqual(serialBytes(first), want)) return this.readEntry(node);
     }
     return undefined;
+  }
+
+  /**
+   * The hash index of the revoked entries (RFC 5280 §5.1.2.6), built once on first use in one
+   * pass over the encoding: typed arrays only (8 bytes per entry and 4 per hash slot, at least
+   * twice as many slots as entries; entries repeating a serial are chained), no object per entry. The pass checks the shape of every
+   * entry (serial INTEGER of 1 to 128 bytes, a UTCTime or GeneralizedTime, crlEntryExtensions
+   * only in v2, each a well-formed Extension, no duplicates, none empty); values are decoded
+   * when an entry is read.
+   *
+   * @throws DecodeError `ERR_DECODE_DER` for the first malformed entry (offset and path), or for
+   *   serials that collide in the (randomly seeded) hash far beyond chance; lookups by
+   *   {@link findEntry} then scan the entries instead.
+   * @example
+   * ```ts
+   * const index = crl.entryIndex();
+   * if (index.entryExtensions.get('2.5.29.29')) console.log('critical certificateIssuer');
+   * for (const p of index.positions(cert.serialNumber)) console.log(index.entryAt(p).reasonCode);
+   * ```
+   */
+  entryIndex(): CrlEntryIndex {
+    const index = this.builtIndex();
+    if (index) return index;
+    throw this.index as DecodeError;
+  }
+
+  private builtIndex(): EntryIndex | undefined {
+    if (this.index === undefined) {
+      try {
+        this.index = this.revoked
+          ? new EntryIndex(this.revoked, this.version, (node) => this.readEntry(node))
+          : EntryIndex.empty(this.version);
+        this.count = this.index.count;
+      } catch (e) {
+        if (!(e instanceof DecodeError)) throw e;
+        this.index = e;
+      }
+    }
+    return this.index instanceof EntryIndex ? this.index : undefined;
   }
 
   /**

@@ -223,3 +223,200 @@ describe('serial matching by value (regression, issue 5 review)', () => {
     expect(() => [...crl.entries()]).toThrow(DecodeError);
   });
 });
+
+describe('entry index (issue 7): indexed lookups agree with a scan of the entries', () => {
+  const ALG = der.seq(der.oid('1.2.643.7.1.1.3.2'));
+  const date = der.utcTime(new Date('2024-05-01T00:00:00Z'));
+  const cn = (name: string) => der.seq(der.setOf(der.seq(der.oid('2.5.4.3'), der.utf8(name))));
+  const ext = (oid: string, value: Uint8Array, critical = false) =>
+    critical ? der.seq(der.oid(oid), der.bool(true), der.octets(value)) : der.seq(der.oid(oid), der.octets(value));
+  const crlOf = (entries: readonly Uint8Array[], version2 = true) =>
+    der.seq(
+      der.seq(
+        ...(version2 ? [der.int(1)] : []),
+        ALG,
+        cn('Test CA'),
+        date,
+        ...(entries.length ? [der.seq(...entries)] : []),
+      ),
+      ALG,
+      der.bits(new Uint8Array(64)),
+    );
+
+  /** Content octets of `n` with `pad` redundant sign octets (00 or ff), as lenient encoders write. */
+  function paddedInt(n: bigint, pad: number): Uint8Array {
+    const minimal = der.int(n).subarray(2);
+    const sign = (minimal[0] as number) >= 0x80 ? 0xff : 0;
+    return der.tlv(0x02, new Uint8Array(pad).fill(sign), minimal);
+  }
+
+  const entryArb = fc.record({
+    // A small range so that serials repeat (several issuers in an indirect CRL, or duplicates).
+    serial: fc.bigInt({ min: -300n, max: 300n }),
+    pad: fc.constantFrom(0, 0, 0, 1, 2),
+    reason: fc.option(fc.constantFrom(0, 1, 6, 8), { nil: undefined }),
+    issuer: fc.option(fc.constantFrom('Issuer A', 'Issuer B'), { freq: 4, nil: undefined }),
+    invalidity: fc.boolean(),
+  });
+  type EntrySpec = typeof entryArb extends fc.Arbitrary<infer T> ? T : never;
+
+  function encode(e: EntrySpec): Uint8Array {
+    const exts: Uint8Array[] = [];
+    if (e.reason !== undefined) exts.push(ext('2.5.29.21', der.enumerated(e.reason)));
+    if (e.invalidity) exts.push(ext('2.5.29.24', der.generalizedTime(new Date('2024-04-01T00:00:00Z'))));
+    if (e.issuer) exts.push(ext('2.5.29.29', der.seq(der.explicit(4, cn(e.issuer))), true));
+    return der.seq(paddedInt(e.serial, e.pad), date, ...(exts.length ? [der.seq(...exts)] : []));
+  }
+
+  /** Serials to ask for: every listed one and a few around them. */
+  const asked = (specs: readonly EntrySpec[]) => [...new Set([...specs.map((e) => e.serial), 0n, 301n, -301n, 7n])];
+
+  it('findEntry, isRevoked and positions equal a brute-force scan (random CRLs)', () => {
+    fc.assert(
+      fc.property(fc.array(entryArb, { maxLength: 60 }), (specs) => {
+        const bytes = crlOf(specs.map(encode));
+        const all = [...parseCrl(bytes).entries()];
+        const crl = parseCrl(bytes);
+        const index = crl.entryIndex();
+        expect(index.count).toBe(all.length);
+        expect(crl.revokedCount).toBe(all.length);
+        for (const s of asked(specs)) {
+          const expected = all.flatMap((e, i) => (e.serialNumber === s ? [i] : []));
+          expect(index.positions(s)).toEqual(expected);
+          const first = all[expected[0] ?? -1];
+          expect(crl.findEntry(s)).toEqual(first);
+          expect(crl.isRevoked(s)).toBe(first !== undefined && first.reasonCode !== 'removeFromCRL');
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('certificateIssuerAt follows the last certificateIssuer (RFC 5280 §5.3.3), entryExtensions tallies', () => {
+    fc.assert(
+      fc.property(fc.array(entryArb, { minLength: 1, maxLength: 40 }), (specs) => {
+        const crl = parseCrl(crlOf(specs.map(encode)));
+        const index = crl.entryIndex();
+        let current: string | undefined;
+        specs.forEach((e, i) => {
+          current = e.issuer ?? current;
+          const names = index.certificateIssuerAt(i);
+          const got = names?.[0]?.type === 'directoryName' ? names[0].value.commonName : undefined;
+          expect(got).toBe(current);
+          expect(index.entryAt(i).serialNumber).toBe(e.serial);
+        });
+        expect(index.entryExtensions.get('2.5.29.29')).toBe(specs.some((e) => e.issuer) ? true : undefined);
+        expect(index.entryExtensions.get('2.5.29.21')).toBe(
+          specs.some((e) => e.reason !== undefined) ? false : undefined,
+        );
+        expect(index.entryExtensions.has('2.5.29.24')).toBe(specs.some((e) => e.invalidity));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a CRL without entries has an empty index', () => {
+    const index = parseCrl(crlOf([])).entryIndex();
+    expect(index.count).toBe(0);
+    expect(index.positions(1n)).toEqual([]);
+    expect(index.certificateIssuerAt(0)).toBeUndefined();
+    expect(() => index.entryAt(0)).toThrow(RangeError);
+  });
+
+  it('a malformed entry after the match: findEntry still answers (scan), entryIndex is a DecodeError', () => {
+    const emptySerial = der.seq(der.tlv(0x02, new Uint8Array(0)), date);
+    const crl = parseCrl(crlOf([der.seq(der.int(5), date), emptySerial]));
+    expect(crl.isRevoked(5n)).toBe(true);
+    expect(() => crl.isRevoked(6n)).toThrow(DecodeError);
+    expect(() => crl.entryIndex()).toThrow(DecodeError);
+    // A lookup reads only the serial of the entries it passes, as before the index.
+    const badDate = parseCrl(crlOf([der.seq(der.int(5), date), der.seq(der.int(9), der.int(1))]));
+    expect(badDate.isRevoked(6n)).toBe(false);
+    expect(() => badDate.findEntry(9n)).toThrow(DecodeError);
+    expect(() => badDate.entryIndex()).toThrow(DecodeError);
+  });
+
+  it('entry shapes the index refuses are DecodeErrors with the entry path', () => {
+    const cases: Record<string, Uint8Array> = {
+      'entry extensions in a v1 CRL': crlOf(
+        [der.seq(der.int(1), date, der.seq(ext('2.5.29.21', der.enumerated(1))))],
+        false,
+      ),
+      'duplicate entry extension': crlOf([
+        der.seq(der.int(1), date, der.seq(ext('2.5.29.21', der.enumerated(1)), ext('2.5.29.21', der.enumerated(2)))),
+      ]),
+      'empty crlEntryExtensions': crlOf([der.seq(der.int(1), date, der.seq())]),
+      'critical not in DER form': crlOf([
+        der.seq(
+          der.int(1),
+          date,
+          der.seq(der.seq(der.oid('2.5.29.21'), der.tlv(0x01, Uint8Array.of(1)), der.octets(der.enumerated(1)))),
+        ),
+      ]),
+      'empty serial': crlOf([der.seq(der.tlv(0x02, new Uint8Array(0)), date)]),
+      'serial over 128 bytes': crlOf([der.seq(der.tlv(0x02, new Uint8Array(129).fill(1)), date)]),
+      'truncated extnID': crlOf([
+        der.seq(der.int(1), date, der.seq(der.seq(der.tlv(0x06, Uint8Array.of(0x55, 0x9d)), der.octets(der.null())))),
+      ]),
+      'data after crlEntryExtensions': crlOf([
+        der.seq(der.int(1), date, der.seq(ext('2.5.29.21', der.enumerated(1))), der.null()),
+      ]),
+    };
+    for (const [name, bytes] of Object.entries(cases)) {
+      const crl = parseCrl(bytes);
+      let error: unknown;
+      try {
+        crl.entryIndex();
+      } catch (e) {
+        error = e;
+      }
+      expect(error, name).toBeInstanceOf(DecodeError);
+      expect((error as DecodeError).path, name).toMatch(/revokedCertificates/);
+      // A full read of the entries fails too: the index is not stricter than entries() on these.
+      expect(() => [...crl.entries()], name).toThrow(DecodeError);
+    }
+  });
+
+  it('mutated CRLs: the index and a scan agree, or the index is a DecodeError', async () => {
+    const base = crlOf(
+      Array.from({ length: 12 }, (_, i) =>
+        encode({
+          serial: BigInt(i * 3 - 10),
+          pad: (i % 3) as 0 | 1 | 2,
+          reason: i % 2 ? 1 : undefined,
+          issuer: undefined,
+          invalidity: i === 4,
+        }),
+      ),
+    );
+    fc.assert(
+      fc.property(damagedCopies(base), (bytes) => {
+        let crl: Crl;
+        try {
+          crl = parseCrl(bytes);
+        } catch (e) {
+          expect(e).toBeInstanceOf(DecodeError);
+          return;
+        }
+        let all: ReturnType<typeof crl.findEntry>[];
+        try {
+          all = [...parseCrl(bytes).entries()];
+        } catch (e) {
+          expect(e).toBeInstanceOf(DecodeError);
+          return;
+        }
+        let index: ReturnType<typeof crl.entryIndex>;
+        try {
+          index = crl.entryIndex();
+        } catch (e) {
+          expect(e).toBeInstanceOf(DecodeError);
+          return;
+        }
+        for (const s of [...new Set(all.map((e) => e?.serialNumber as bigint)), 99n]) {
+          expect(index.positions(s)).toEqual(all.flatMap((e, i) => (e?.serialNumber === s ? [i] : [])));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -2,13 +2,12 @@
 
 import { verifySignature } from '@eds/core/algorithms';
 import { allAlgorithms } from '@eds/core/all-algorithms';
-import { type Der, decodeDer, der, TAG } from '@eds/core/asn1';
-import { type Crl, parseCrl } from '@eds/core/crl';
+import { decodeDer, der } from '@eds/core/asn1';
+import { type Crl, type CrlEntryIndex, parseCrl, type RevokedEntry } from '@eds/core/crl';
+import { DecodeError } from '@eds/core/errors';
 import {
   type DistributionPoint,
   type DistributionPointName,
-  decodeGeneralNames,
-  decodeReasonCode,
   type GeneralName,
   type IssuingDistributionPoint,
   REASON_FLAG_BITS,
@@ -18,9 +17,12 @@ import { parsePublicKey } from '@eds/core/keys';
 import { type Name, parseName } from '@eds/core/name';
 import {
   OID_EXT_AUTHORITY_KEY_IDENTIFIER,
+  OID_EXT_CERTIFICATE_ISSUER,
   OID_EXT_CRL_NUMBER,
+  OID_EXT_CRL_REASON,
   OID_EXT_DELTA_CRL_INDICATOR,
   OID_EXT_FRESHEST_CRL,
+  OID_EXT_INVALIDITY_DATE,
   OID_EXT_ISSUER_ALT_NAME,
   OID_EXT_ISSUING_DISTRIBUTION_POINT,
 } from '@eds/core/oids';
@@ -72,6 +74,42 @@ const HANDLED_CRL_EXTENSIONS: ReadonlySet<string> = new Set([
   OID_EXT_FRESHEST_CRL,
 ]);
 const ALL_REASONS: readonly ReasonFlag[] = REASON_FLAG_BITS.filter((r) => r !== 'unused');
+/** CRL entry extensions this module processes (RFC 5280 §5.3); certificateIssuer only in indirect CRLs. */
+const HANDLED_ENTRY_EXTENSIONS = new Set([OID_EXT_CRL_REASON, OID_EXT_INVALIDITY_DATE, OID_EXT_CERTIFICATE_ISSUER]);
+
+/** Why a CRL is unusable, remembered. */
+type UnusableNote = { readonly unusable: string };
+
+/**
+ * What is learnt once about a Crl object, whatever the certificate: its own extensions and IDP,
+ * the checked entry index, and signature checks by algorithm set and signer key. Kept as long as
+ * the Crl object lives; a Crl is an immutable view, so none of it goes stale.
+ */
+interface CrlState {
+  header?: { readonly idp: IssuingDistributionPoint | undefined } | UnusableNote;
+  entries?: CrlEntryIndex | UnusableNote;
+  readonly signatures: WeakMap<readonly SignatureAlgorithm[], Map<string, Promise<boolean>>>;
+}
+
+const states = new WeakMap<Crl, CrlState>();
+
+function stateOf(crl: Crl): CrlState {
+  const state = states.get(crl) ?? { signatures: new WeakMap() };
+  states.set(crl, state);
+  return state;
+}
+
+/** Runs `fn`, keeping an {@link Unusable} it throws as a note. */
+function noteUnusable<T>(fn: () => T): T | UnusableNote {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof Unusable) return { unusable: e.message };
+    throw e;
+  }
+}
+
+const isNote = (x: object): x is UnusableNote => 'unusable' in x;
 
 /** Why a CRL cannot be used; becomes status `unknown` with this text as `detail`. */
 class Unusable extends Error {}
@@ -92,9 +130,7 @@ function unknown(detail: string, crl?: Crl): RevocationResult {
   };
 }
 
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 function bytesEqual(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
   if (!a || !b || a.length !== b.length) return false;
@@ -188,16 +224,26 @@ function dpMismatch(
   return anyNameMatches(idpNames, issuers) ? null : 'CRL distribution point name does not match the certificate';
 }
 
+/** The CRL's own critical extensions (§5.2) and its IDP, checked once per Crl object. */
+function crlHeader(crl: Crl): IssuingDistributionPoint | undefined {
+  const state = stateOf(crl);
+  state.header ??= noteUnusable(() => {
+    for (const e of crl.extensions) {
+      if (e.critical && !HANDLED_CRL_EXTENSIONS.has(e.oid))
+        throw new Unusable(`unhandled critical CRL extension ${e.oid}`);
+    }
+    return { idp: read('issuingDistributionPoint', () => crl.issuingDistributionPoint) };
+  });
+  if (isNote(state.header)) throw new Unusable(state.header.unusable);
+  return state.header.idp;
+}
+
 /** Checks RFC 5280 §6.3.3 b and returns the reasons the CRL covers for the certificate. */
 function checkScope(
   crl: Crl,
   cert: Certificate,
 ): { reasons: Set<ReasonFlag>; idp: IssuingDistributionPoint | undefined } {
-  for (const e of crl.extensions) {
-    if (e.critical && !HANDLED_CRL_EXTENSIONS.has(e.oid))
-      throw new Unusable(`unhandled critical CRL extension ${e.oid}`);
-  }
-  const idp = read('issuingDistributionPoint', () => crl.issuingDistributionPoint);
+  const idp = crlHeader(crl);
   if (idp?.onlyContainsAttributeCerts) throw new Unusable('CRL covers attribute certificates only');
   if (idp?.onlyContainsUserCerts && mayBeCa(cert)) throw new Unusable('CRL covers end-entity certificates only');
   if (idp?.onlyContainsCACerts && !cert.isCA) throw new Unusable('CRL covers CA certificates only');
@@ -242,17 +288,31 @@ function candidates(crl: Crl, certificate: Certificate, issuer: Certificate, opt
   return kept;
 }
 
-async function verifiesCrl(crl: Crl, cert: Certificate, options: CrlCheckOptions): Promise<boolean> {
-  try {
-    return await verifySignature(options.algorithms ?? allAlgorithms, {
-      algorithm: crl.signatureAlgorithm,
-      publicKey: parsePublicKey(cert.spki),
-      data: crl.tbs,
-      signature: crl.signature,
-    });
-  } catch {
-    return false;
-  }
+/** Hex of a signer's SubjectPublicKeyInfo, kept per array (a Certificate's `spki` is one array for its life). */
+const spkiKeys = new WeakMap<Uint8Array, string>();
+
+function spkiKey(spki: Uint8Array): string {
+  const key = spkiKeys.get(spki) ?? Array.from(spki, (b) => b.toString(16).padStart(2, '0')).join('');
+  spkiKeys.set(spki, key);
+  return key;
+}
+
+/** Whether `cert`'s key verifies `crl`: computed once per Crl object, algorithm set and key. */
+function verifiesCrl(crl: Crl, cert: Certificate, options: CrlCheckOptions): Promise<boolean> {
+  const algorithms = options.algorithms ?? allAlgorithms;
+  const byAlgorithms = stateOf(crl).signatures;
+  const byKey = byAlgorithms.get(algorithms) ?? new Map<string, Promise<boolean>>();
+  byAlgorithms.set(algorithms, byKey);
+  const key = spkiKey(cert.spki);
+  const verdict =
+    byKey.get(key) ??
+    (async () => {
+      const publicKey = parsePublicKey(cert.spki);
+      const { signatureAlgorithm: algorithm, tbs: data, signature } = crl;
+      return verifySignature(algorithms, { algorithm, publicKey, data, signature });
+    })().catch(() => false);
+  byKey.set(key, verdict);
+  return verdict;
 }
 
 /** Finds the certificate that signed `crl` among the candidates, or throws {@link Unusable} with the reasons. */
@@ -315,100 +375,53 @@ function checkFreshness(crl: Crl, options: CrlCheckOptions): void {
 }
 
 /** The listed entry for the certificate: what the result needs from it. */
-interface Listing {
-  readonly revocationDate: Date;
-  readonly reasonCode: string | undefined;
-}
-
-const MAX_SERIAL = 128;
-
-/** INTEGER contents without redundant sign octets (X.690 §8.3.2), so padded serials compare equal. */
-function minimalInteger(v: Uint8Array): Uint8Array {
-  let i = 0;
-  while (i + 1 < v.length) {
-    const a = v[i] as number;
-    const b = v[i + 1] as number;
-    if (!((a === 0 && b < 0x80) || (a === 0xff && b >= 0x80))) break;
-    i++;
-  }
-  return v.subarray(i);
-}
-
-/** The revokedCertificates node of a CRL (RFC 5280 §5.1): the first SEQUENCE after the issuer, if any. */
-function revokedList(crl: Crl): Der | undefined {
-  const fields = decodeDer(crl.tbs, 'TBSCertList', { maxSize: crl.tbs.length }).children();
-  const first = fields[0]?.tag === TAG.INTEGER ? 1 : 0;
-  return fields.slice(first + 2).find((f) => f.tag === TAG.SEQUENCE);
-}
-
-/** Contents of the extnID OIDs the entry scan knows (X.690 §8.19): reasonCode, invalidityDate, certificateIssuer. */
-const ENTRY_OIDS = {
-  reason: Uint8Array.of(0x55, 0x1d, 0x15),
-  invalidity: Uint8Array.of(0x55, 0x1d, 0x18),
-  issuer: Uint8Array.of(0x55, 0x1d, 0x1d),
-} as const;
-
-/** The entry extensions the result needs, as extnValue contents. */
-interface EntryExtensions {
-  reason?: Uint8Array;
-  issuer?: Uint8Array;
-}
+type Listing = Pick<RevokedEntry, 'revocationDate' | 'reasonCode'>;
 
 /**
- * Reads a crlEntryExtensions list cheaply (OIDs compared as bytes, values decoded only when
- * used): critical ones must be handled (§5.3); certificateIssuer only in indirect CRLs (§5.3.3).
+ * The checked entry index of a CRL, built once per Crl object: every entry well-formed, no
+ * unhandled critical entry extension (§5.3: one makes the whole CRL unusable), certificateIssuer
+ * only in an indirect CRL (§5.3.3).
  */
-function entryExtensions(node: Der, crl: Crl, indirect: boolean): EntryExtensions {
-  if (crl.version !== 2) throw new Unusable('crlEntryExtensions in a v1 CRL');
-  const out: EntryExtensions = {};
-  let count = 0;
-  for (const item of node.iterate()) {
-    count++;
-    const r = item.read();
-    const oid = r.next(TAG.OID, 'extnID');
-    const critical = r.optional(TAG.BOOLEAN, 'critical')?.bool() ?? false;
-    const value = r.next(TAG.OCTET_STRING, 'extnValue').value;
-    r.end();
-    if (bytesEqual(oid.value, ENTRY_OIDS.reason)) out.reason = value;
-    else if (bytesEqual(oid.value, ENTRY_OIDS.issuer)) {
-      if (!indirect) throw new Unusable('certificateIssuer entry extension in a CRL that is not indirect');
-      out.issuer = value;
-    } else if (critical && !bytesEqual(oid.value, ENTRY_OIDS.invalidity))
-      throw new Unusable(`unhandled critical CRL entry extension ${oid.oid()}`);
-  }
-  if (count === 0) throw node.error('empty crlEntryExtensions');
-  return out;
-}
-
-/**
- * One pass over the entries, linear and keeping nothing: every entry's shape and extensions are
- * checked (§5.3: one unhandled critical entry extension makes the whole CRL unusable), only the
- * matching entry is decoded in full. certificateIssuer is followed in indirect CRLs (§5.3.3).
- * Faster than {@link Crl.entries}, which decodes every date.
- */
-function scanEntries(crl: Crl, cert: Certificate, indirect: boolean): Listing | undefined {
-  const want = minimalInteger(decodeDer(der.int(cert.serialNumber), 'serial').value);
-  let issuers: readonly Name[] = [crl.issuer];
-  let found: Listing | undefined;
-  try {
-    for (const node of revokedList(crl)?.iterate() ?? []) {
-      const r = node.read();
-      const serial = r.next(TAG.INTEGER, 'userCertificate').value;
-      const date = r.next(undefined, 'revocationDate');
-      const extNode = r.optional(TAG.SEQUENCE, 'crlEntryExtensions');
-      r.end();
-      if (serial.length === 0 || serial.length > MAX_SERIAL) throw new Unusable('bad serial number in a CRL entry');
-      if (date.tag !== TAG.UTC_TIME && date.tag !== TAG.GENERALIZED_TIME) throw date.error('expected a time');
-      const exts = extNode ? entryExtensions(extNode, crl, indirect) : {};
-      if (exts.issuer) issuers = directoryNames(decodeGeneralNames(exts.issuer));
-      if (found || !bytesEqual(minimalInteger(serial), want) || !issuers.some((n) => n.equals(cert.issuer))) continue;
-      found = { revocationDate: date.time(), reasonCode: exts.reason ? decodeReasonCode(exts.reason) : undefined };
+function entriesOf(crl: Crl, indirect: boolean): CrlEntryIndex {
+  const state = stateOf(crl);
+  state.entries ??= noteUnusable(() => {
+    const index = malformedEntry(() => crl.entryIndex());
+    for (const [oid, critical] of index.entryExtensions) {
+      if (critical && !HANDLED_ENTRY_EXTENSIONS.has(oid))
+        throw new Unusable(`unhandled critical CRL entry extension ${oid}`);
     }
-  } catch (e) {
-    if (e instanceof Unusable) throw e;
-    throw new Unusable(`malformed CRL entry: ${message(e)}`);
+    if (!indirect && index.entryExtensions.has(OID_EXT_CERTIFICATE_ISSUER))
+      throw new Unusable('certificateIssuer entry extension in a CRL that is not indirect');
+    return index;
+  });
+  if (isNote(state.entries)) throw new Unusable(state.entries.unusable);
+  return state.entries;
+}
+
+/**
+ * The first entry for the certificate: its serial through the index, and its issuer — the CRL
+ * issuer, or in an indirect CRL the certificateIssuer in force at the entry (§5.3.3). Only the
+ * matching entries are decoded.
+ */
+function findListing(crl: Crl, cert: Certificate, indirect: boolean): Listing | undefined {
+  const index = entriesOf(crl, indirect);
+  for (const position of malformedEntry(() => index.positions(cert.serialNumber))) {
+    const names = indirect ? malformedEntry(() => index.certificateIssuerAt(position)) : undefined;
+    const issuers = names ? directoryNames(names) : [crl.issuer];
+    if (!issuers.some((n) => n.equals(cert.issuer))) continue;
+    return malformedEntry(() => index.entryAt(position));
   }
-  return found;
+  return undefined;
+}
+
+/** Runs `fn`, turning a DecodeError of the entries into {@link Unusable}. */
+function malformedEntry<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof DecodeError) throw new Unusable(`malformed CRL entry: ${e.message}`);
+    throw e;
+  }
 }
 
 /** The evidence and times of a complete CRL and the delta CRL used with it (the delta's times are the fresher). */
@@ -479,9 +492,9 @@ async function evaluate(
     checkFreshness(crl, options);
     const signer = await findSigner(crl, cert, issuer, options);
     const indirect = idp?.indirectCRL ?? false;
-    const entry = scanEntries(crl, cert, indirect);
+    const entry = findListing(crl, cert, indirect);
     const delta = await pickDelta(crl, signer, options);
-    const deltaEntry = delta ? scanEntries(delta, cert, indirect) : undefined;
+    const deltaEntry = delta ? findListing(delta, cert, indirect) : undefined;
     const listed = delta && deltaEntry ? deltaEntry : entry;
     const result =
       listed && listed.reasonCode !== 'removeFromCRL' ? entryResult(listed, crl, delta) : good(crl, delta, reasons);
@@ -505,7 +518,10 @@ function good(crl: Crl, delta: Crl | undefined, reasons: ReadonlySet<ReasonFlag>
  * CRL issuer and signer (AKI, cRLSign, key rollover, indirect CRL issuers through
  * `validateSigner`), scope (issuingDistributionPoint against the certificate's
  * cRLDistributionPoints, onlyContainsUserCerts/CACerts, onlySomeReasons), freshness, critical
- * extensions, and the entries in one linear pass. certificateHold gives `suspended`; a delta CRL
+ * extensions, and the entries through the CRL's hash index ({@link Crl.entryIndex}). What does not
+ * depend on the certificate (signature, critical extensions, IDP, the check of every entry) is
+ * done once per Crl object and remembered: pass one parsed Crl, not bytes, to check many
+ * certificates against it. certificateHold gives `suspended`; a delta CRL
  * entry removeFromCRL lifts it. Anything that makes the CRL unusable gives `unknown` with
  * `detail`, never `good`; a CRL that covers only some reasons gives `unknown` unless the
  * certificate is listed (use {@link checkCrls} to combine partitioned CRLs).
