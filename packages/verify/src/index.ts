@@ -27,3 +27,4 @@ export type * from './types';
 export { validatePath } from './validate';
 export { type CollectValidationDataOptions, collectValidationData, validationDataSource } from './validation-data';
 export { type VerifyOptions, verify } from './verify';
+export { type VerifyXmlOptions, verifyXml, type XmlVerificationResult } from './verify-xml';
