@@ -21,10 +21,12 @@ import { createTrustStore } from '@eds/verify/trust';
 import { validationDataSource } from '@eds/verify/validation-data';
 import { type CliIo, UsageError } from './_cli';
 import { loadSigner } from './_key-file';
+import { signXmlFile, type XmlSignArgs, xmlArgs } from './_sign-xml';
 
 export const SIGN_USAGE = `  sign <file> --key <key.pem|file.pfx> [--cert <cert.pem>] [--password-env VAR]
        [--detached] [--level BES|T|XLT1|LT] [--tsa <url>] [--add-to <existing.sig>]
        [--trust <root.pem>]... [--offline] [--chain <ca.pem>]... [--crl <file>]... [--ocsp <response>]...
+       [--xml [--profile default|smev3|kazakh] [--reference-id ID] [--signature-parent ID]]
        [--out <file>] [--pem] [--force]   CAdES signature (DER; default <file>.sig)`;
 
 /** Chunk size of the file stream: large enough that hashing, not I/O calls, dominates. */
@@ -55,6 +57,8 @@ interface SignArgs {
   out: string;
   pem: boolean;
   force: boolean;
+  /** `--xml`: an XML signature (XMLDSig; XAdES-BES/T when `--level` is given). */
+  xml?: XmlSignArgs | undefined;
 }
 
 /** Reads and checks the arguments; every wrong combination is a UsageError (exit 2). */
@@ -66,7 +70,11 @@ function parseSignArgs(args: readonly string[]): SignArgs {
       cert: { type: 'string', short: 'c' },
       'password-env': { type: 'string' },
       detached: { type: 'boolean', short: 'd', default: false },
-      level: { type: 'string', default: 'BES' },
+      level: { type: 'string' },
+      xml: { type: 'boolean', default: false },
+      profile: { type: 'string' },
+      'reference-id': { type: 'string' },
+      'signature-parent': { type: 'string' },
       tsa: { type: 'string' },
       'add-to': { type: 'string' },
       trust: { type: 'string', short: 't', multiple: true, default: [] },
@@ -83,8 +91,9 @@ function parseSignArgs(args: readonly string[]): SignArgs {
   if (positionals.length !== 1) throw new UsageError('sign needs exactly one <file> to sign');
   const file = positionals[0] as string;
   if (!values.key) throw new UsageError('sign needs --key <key.pem|file.pfx>');
-  const level = values.level.toUpperCase() as Level;
+  const level = (values.level ?? 'BES').toUpperCase() as Level;
   if (!LEVELS.includes(level)) throw new UsageError(`unknown --level ${values.level} (choose BES, T, XLT1 or LT)`);
+  const xml = values.xml ? xmlArgs(values, level) : undefined;
   if (level !== 'BES' && !values.tsa) throw new UsageError(`--level ${level} needs --tsa <url> of a timestamp service`);
   if (level === 'BES' && values.tsa) throw new UsageError('--tsa applies to --level T, XLT1 and LT only');
   const longTerm = level === 'XLT1' || level === 'LT';
@@ -99,6 +108,8 @@ function parseSignArgs(args: readonly string[]): SignArgs {
     throw new UsageError(`--tsa ${values.tsa} is not an http:// or https:// URL`);
   if (values['add-to'] && values.detached)
     throw new UsageError('--detached does not apply to --add-to: the existing signature decides');
+  if (!values.xml && (values.profile || values['reference-id'] || values['signature-parent']))
+    throw new UsageError('--profile, --reference-id and --signature-parent apply to --xml only');
   return {
     file,
     key: values.key,
@@ -113,9 +124,10 @@ function parseSignArgs(args: readonly string[]): SignArgs {
     chain: values.chain,
     crl: values.crl,
     ocsp: values.ocsp,
-    out: values.out ?? `${file}.sig`,
+    out: values.out ?? (xml ? `${file.replace(/\.xml$/i, '')}.signed.xml` : `${file}.sig`),
     pem: values.pem,
     force: values.force,
+    xml,
   };
 }
 
@@ -285,6 +297,12 @@ export async function signCommand(args: readonly string[], io: CliIo): Promise<n
   const signer = await loadSigner(io, a.key, { certFile: a.cert, passwordEnv: a.passwordEnv });
   if (!signer.certificate)
     throw new UsageError(`${a.key} holds no certificate: give the signer's certificate with --cert <cert.pem>`);
+  if (a.xml) {
+    const xml = await signXmlFile(a.file, signer, a.xml, tsaOf(a));
+    await writeOutput(a.out, xml, a.force);
+    io.stderr(`XML signature (${a.xml.xades ? `XAdES-${a.level}` : 'XMLDSig'}) written to ${a.out}\n`);
+    return 0;
+  }
   const certificates = await extraCertificates(a.cert, signer);
   const revocation = a.level === 'XLT1' || a.level === 'LT' ? await validationSource(a, certificates) : undefined;
   const opened: ReadStream[] = [];

@@ -1,18 +1,20 @@
-// `eds verify`: a CMS/CAdES signature checked with @eds/verify (RFC 5652 §5; ETSI EN 319 102-1 §5), the report printed for a person (ru/en) or as JSON; exit code 0 valid, 1 invalid, 2 indeterminate.
+// `eds verify`: a CMS/CAdES or XML (XMLDSig/XAdES) signature checked with @eds/verify (RFC 5652 §5; ETSI EN 319 102-1 §5), the report printed for a person (ru/en) or as JSON; exit code 0 valid, 1 invalid, 2 indeterminate.
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { decodePem } from '@eds/core/encoding';
 import { createFetcher } from '@eds/core/fetcher';
 import { formatReport } from '@eds/verify/format';
+import type { VerificationReport } from '@eds/verify/report';
 import { createTrustStore } from '@eds/verify/trust';
 import type { RevocationMode } from '@eds/verify/types';
 import { verify } from '@eds/verify/verify';
+import { verifyXml } from '@eds/verify/verify-xml';
 import { type CliIo, UsageError } from './_cli';
 
-export const VERIFY_USAGE = `  verify <file> [--sig <signature>] --trust <root.pem>... [--crl <file>]...
+export const VERIFY_USAGE = `  verify <file|file.xml> [--sig <signature>] --trust <root.pem>... [--crl <file>]...
        [--offline] [--revocation require|prefer|off] [--json] [--lang ru|en]
-                   check a signature (attached <file>, or detached --sig over <file>);
+                   check a signature (attached <file> or a signed XML file, or detached --sig over <file>);
                    exit 0 valid, 1 invalid, 2 indeterminate, 64 wrong usage`;
 
 /** Exit codes of `eds verify` by indication; wrong usage is 64 (EX_USAGE) so that it is never read as a verdict. */
@@ -94,6 +96,15 @@ async function objects(file: string, labels: readonly string[]): Promise<Uint8Ar
   return found;
 }
 
+/** An XML document (after an optional BOM and white space, `<`) rather than DER, PEM or Base64 CMS. */
+function looksLikeXml(bytes: Uint8Array): boolean {
+  const head = new TextDecoder()
+    .decode(bytes.subarray(0, 256))
+    .replace(/^\uFEFF/, '')
+    .trimStart();
+  return head.startsWith('<');
+}
+
 /** The file as 1 MiB chunks, with a progress line on a terminal for large files. */
 async function* streamed(file: string, size: number, io: CliIo, tty: boolean): AsyncGenerator<Uint8Array> {
   const show = tty && size >= PROGRESS_FROM;
@@ -123,15 +134,20 @@ export async function verifyCommand(args: readonly string[], io: CliIo): Promise
   const crls = (await Promise.all(a.crl.map((f) => objects(f, ['X509 CRL', 'CRL'])))).flat();
   const signatureFile = a.sig ?? a.file;
   const signature = new Uint8Array(await readFile(signatureFile));
-  const size = a.sig ? (await stat(a.file)).size : 0;
-  const report = await verify({
-    signature,
-    content: a.sig ? streamed(a.file, size, io, io.isTTY === true) : undefined,
+  const common = {
     trust: createTrustStore(roots),
     revocation: a.revocation,
     revocationData: { crls },
     fetcher: a.offline ? undefined : createFetcher({ timeoutMs: FETCH_TIMEOUT_MS, maxBytes: FETCH_MAX_BYTES }),
-  });
+  };
+  let report: VerificationReport;
+  if (!a.sig && looksLikeXml(signature)) {
+    report = (await verifyXml({ ...common, xml: signature })).report;
+  } else {
+    const size = a.sig ? (await stat(a.file)).size : 0;
+    const content = a.sig ? streamed(a.file, size, io, io.isTTY === true) : undefined;
+    report = await verify({ ...common, signature, content });
+  }
   io.stdout(a.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report, { lang: a.lang })}\n`);
   return EXIT[report.indication];
 }

@@ -1,5 +1,5 @@
 // `eds verify` on real files: signatures made by `eds sign` and by `openssl cms -sign`, the report in Russian and English and as JSON, and the exit codes 0 valid, 1 invalid, 2 indeterminate, 64 wrong usage.
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodePem } from '@eds/core/encoding';
 import { exportPrivateKey } from '@eds/core/keys';
@@ -88,6 +88,52 @@ describe('eds verify', () => {
         expect(r.code, argv.join(' ')).toBe(64);
         expect(r.err).toContain('Usage: eds');
       }
+    });
+  });
+
+  it('eds sign --xml (XMLDSig and XAdES-BES, GOST) and eds verify of the signed XML file; a changed document fails', async () => {
+    await withTempDir(async (dir) => {
+      const f = await files(dir);
+      const xml = join(dir, 'order.xml');
+      await writeFile(xml, '<o:Order xmlns:o="urn:example:order"><o:Item Id="i1">Поставка 10 шт.</o:Item></o:Order>');
+      const plain = await eds(['sign', xml, '-k', f.key, '-c', f.cert, '--xml']);
+      expect(plain.code, plain.err).toBe(0);
+      expect(plain.err).toContain('XMLDSig');
+      const signed = join(dir, 'order.signed.xml');
+      const ok = await eds(['verify', signed, '--trust', f.root, '--crl', f.crl, '--offline', '--lang', 'en']);
+      expect(ok.code, ok.out).toBe(0);
+      expect(ok.out.split('\n')[0]).toContain('Signature is valid');
+      const xades = await eds([
+        'sign',
+        xml,
+        '-k',
+        f.key,
+        '-c',
+        f.cert,
+        '--xml',
+        '--level',
+        'BES',
+        '--reference-id',
+        'i1',
+        '--out',
+        join(dir, 'x.xml'),
+      ]);
+      expect(xades.code, xades.err).toBe(0);
+      const json = JSON.parse(
+        (await eds(['verify', join(dir, 'x.xml'), '--trust', f.root, '--crl', f.crl, '--offline', '--json'])).out,
+      );
+      expect([json.container, json.indication, json.signatures[0].format]).toEqual([
+        'XML',
+        'TOTAL_PASSED',
+        'XAdES-BES',
+      ]);
+      const text = new TextDecoder().decode(await readFile(signed)).replace('10 шт.', '99 шт.');
+      await writeFile(join(dir, 'forged.xml'), text);
+      const forged = await eds(['verify', join(dir, 'forged.xml'), '--trust', f.root, '--crl', f.crl, '--offline']);
+      expect(forged.code).toBe(1);
+      const usage = await eds(['sign', xml, '-k', f.key, '--xml', '--level', 'XLT1', '--tsa', 'http://127.0.0.1/']);
+      expect(usage.code).toBe(2);
+      expect(usage.err).toContain('--xml signs at --level BES or T');
     });
   });
 

@@ -4,6 +4,7 @@ import type { Fetcher } from '@eds/core/fetcher';
 import { parseTimestampToken } from '@eds/core/tsp';
 import type { SignatureAlgorithm } from '@eds/core/types';
 import { type Certificate, parseCertificate } from '@eds/core/x509';
+import { PathValidationError } from './errors';
 import { buildPath } from './path';
 import { createRevocationChecker } from './revocation';
 import type { RevocationData, TrustStore } from './types';
@@ -93,7 +94,8 @@ async function timestampValues(
  * A `revocation` source for `signCades` and `addValidationData` of `@eds/core/cades`: for each
  * signer, {@link collectValidationData} over the signer's certificate, with the SignedData's
  * certificates as intermediates, and the same for the TSA of each signature time-stamp (validated
- * for time-stamping), so that the time-stamp too can be validated from the embedded data.
+ * for time-stamping), so that the time-stamp too can be validated from the embedded data. The
+ * signer's data is required; the TSA's is added when its path and status can be established.
  *
  * @throws as {@link collectValidationData}, through the signing call.
  * @example
@@ -109,7 +111,15 @@ export function validationDataSource(
     const o = { ...options, signal: request.signal ?? options.signal };
     const intermediates = [...request.certificates, ...(options.intermediates ?? [])];
     const parts = [await collect({ ...o, certificate: request.signerCertificate, intermediates }, 'document-signing')];
-    for (const token of request.timestampTokens) parts.push(await timestampValues(token, o));
+    for (const token of request.timestampTokens) {
+      // Best effort: a TSA whose path or status cannot be established does not stop the signing
+      // (RFC 5126 references cover the signer's path); its data is then simply not embedded.
+      try {
+        parts.push(await timestampValues(token, o));
+      } catch (e) {
+        if (!(e instanceof PathValidationError)) throw e;
+      }
+    }
     return {
       certificates: parts.flatMap((p) => p.certificates),
       crls: parts.flatMap((p) => p.crls),
