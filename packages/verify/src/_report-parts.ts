@@ -1,9 +1,21 @@
 // Internal: report parts shared by verify() (CMS) and verifyXml() (XMLDSig/XAdES): signer identity, chain entries, revocation entries, path-failure sub-indications (ETSI EN 319 102-1 §5.1, §5.2.6; RFC 5280 §6).
+
+import type { Fetcher } from '@eds/core/fetcher';
+import type { SignatureAlgorithm } from '@eds/core/types';
 import { type Certificate, parseCertificate } from '@eds/core/x509';
 import type { CheckList, Failure } from './_signer-info';
-import type { PathValidationError } from './errors';
+import { EdsError, PathValidationError } from './errors';
+import { buildPath } from './path';
 import type { ChainEntry, Identity, RevocationReport } from './report';
-import type { RevocationResult, ValidatedPath } from './types';
+import { createRevocationChecker } from './revocation';
+import type {
+  PolicyInputs,
+  RevocationData,
+  RevocationMode,
+  RevocationResult,
+  TrustStore,
+  ValidatedPath,
+} from './types';
 
 /** ISO 8601 form of a date, as reports carry them. */
 export const iso = (d: Date): string => d.toISOString();
@@ -181,4 +193,56 @@ export function pathChecks(list: CheckList, outcome: PathOutcome, proven: boolea
     };
     list.add('REVOKED_AFTER_SIGNING', 'warning', { params, certificate: 0 });
   } else if (r) list.add('REVOCATION_UNKNOWN', 'warning', { params: { source: r.source }, certificate: 0 });
+}
+
+/** What path validation needs from the options of verify() and verifyXml(). */
+export interface PathContext {
+  readonly trust: TrustStore;
+  readonly revocation: RevocationMode;
+  readonly revocationData: RevocationData;
+  readonly fetcher?: Fetcher | undefined;
+  readonly algorithms: readonly SignatureAlgorithm[];
+  readonly pool: readonly Certificate[];
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * Builds and validates a path for `cert` at `time` (RFC 5280 §6) with the revocation policy; a
+ * certificate that does not decode on the way is a MALFORMED finding, not an exception.
+ */
+export async function validateCertificate(
+  ctx: PathContext,
+  cert: Certificate,
+  time: Date,
+  purpose: 'document-signing' | 'timestamping',
+  extra: readonly Certificate[],
+  policy: PolicyInputs = {},
+): Promise<PathOutcome> {
+  const revocation =
+    ctx.revocation === 'off'
+      ? undefined
+      : createRevocationChecker({
+          mode: ctx.revocation,
+          data: ctx.revocationData,
+          fetcher: ctx.fetcher,
+          algorithms: ctx.algorithms,
+        });
+  try {
+    const path = await buildPath(cert, {
+      ...policy,
+      trust: ctx.trust,
+      time,
+      purpose,
+      intermediates: [...ctx.pool, ...extra],
+      algorithms: ctx.algorithms,
+      revocation,
+      signal: ctx.signal,
+    });
+    return { path };
+  } catch (e) {
+    if (e instanceof PathValidationError) return { error: e };
+    if (e instanceof EdsError)
+      return { error: new PathValidationError('MALFORMED', e.message, { certificate: cert, cause: e }) };
+    throw e;
+  }
 }

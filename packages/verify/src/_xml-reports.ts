@@ -19,18 +19,13 @@ import {
 import { C14N_10, canonicalize } from '@eds/core/c14n';
 import { gostr3411_94, gostr3411_2012_256, gostr3411_2012_512, sha1, sha256, sha384, sha512 } from '@eds/core/digests';
 import { base64Decode } from '@eds/core/encoding';
-import type { Fetcher } from '@eds/core/fetcher';
 import type { SignerInfoView } from '@eds/core/signed-data';
 import type { DigestAlgorithm, SignatureAlgorithm } from '@eds/core/types';
 import type { Certificate } from '@eds/core/x509';
 import { childElements, type Element, NodeType } from '@eds/core/xml';
-import type { PathOutcome } from './_report-parts';
+import { type PathContext, validateCertificate } from './_report-parts';
 import type { CheckList, Failure } from './_signer-info';
 import { checkTimestamps, type TimestampOutcome } from './_timestamps';
-import { EdsError, PathValidationError } from './errors';
-import { buildPath } from './path';
-import { createRevocationChecker } from './revocation';
-import type { RevocationData, RevocationMode, TrustStore } from './types';
 
 /** XMLDSig namespace (XMLDSig §4). */
 export const DSIG_NS = 'http://www.w3.org/2000/09/xmldsig#';
@@ -208,56 +203,6 @@ export function checkXadesBinding(list: CheckList, signedProperties: Element, ce
   });
 }
 
-/** What path and time-stamp validation need from verifyXml's options. */
-export interface XmlPathContext {
-  readonly trust: TrustStore;
-  readonly revocation: RevocationMode;
-  readonly revocationData: RevocationData;
-  readonly fetcher?: Fetcher | undefined;
-  readonly algorithms: readonly SignatureAlgorithm[];
-  readonly pool: readonly Certificate[];
-  readonly signal?: AbortSignal | undefined;
-}
-
-/**
- * Builds and validates a path for `cert` at `time` (RFC 5280 §6) with the revocation policy; a
- * certificate that does not decode on the way is a MALFORMED finding, not an exception.
- */
-export async function validateCertificate(
-  ctx: XmlPathContext,
-  cert: Certificate,
-  time: Date,
-  purpose: 'document-signing' | 'timestamping',
-  extra: readonly Certificate[],
-): Promise<PathOutcome> {
-  const revocation =
-    ctx.revocation === 'off'
-      ? undefined
-      : createRevocationChecker({
-          mode: ctx.revocation,
-          data: ctx.revocationData,
-          fetcher: ctx.fetcher,
-          algorithms: ctx.algorithms,
-        });
-  try {
-    const path = await buildPath(cert, {
-      trust: ctx.trust,
-      time,
-      purpose,
-      intermediates: [...ctx.pool, ...extra],
-      algorithms: ctx.algorithms,
-      revocation,
-      signal: ctx.signal,
-    });
-    return { path };
-  } catch (e) {
-    if (e instanceof PathValidationError) return { error: e };
-    if (e instanceof EdsError)
-      return { error: new PathValidationError('MALFORMED', e.message, { certificate: cert, cause: e }) };
-    throw e;
-  }
-}
-
 /**
  * Validates XAdES SignatureTimeStamps: the imprint is over the SignatureValue element
  * canonicalised by the time-stamp's CanonicalizationMethod (ETSI EN 319 132-1 §5.3; C14N 1.0
@@ -269,7 +214,7 @@ export async function checkXadesTimestamps(
   list: CheckList,
   tokens: XadesInfo['timestamps'],
   signatureValue: Element,
-  ctx: XmlPathContext,
+  ctx: PathContext,
   validationTime: Date,
 ): Promise<TimestampOutcome> {
   const reports: TimestampOutcome['reports'] = [];

@@ -52,7 +52,7 @@ export type PathFailureReason =
  *
  * @example
  * ```ts
- * try { await validateCertificate(cert, { trust }); } catch (e) {
+ * try { await buildPath(cert, { trust }); } catch (e) {
  *   if (e instanceof PathValidationError && e.reason === 'EXPIRED') console.log(e.certificate?.notAfter);
  * }
  * ```

@@ -108,7 +108,7 @@ function httpUrls(urls: readonly string[], max: number): string[] {
  * @example
  * ```ts
  * const revocation = createRevocationChecker({ fetcher: createFetcher({ timeoutMs: 5000 }) });
- * await validateCertificate(cert, { trust, revocation });
+ * await buildPath(cert, { trust, revocation });
  * const offline = createRevocationChecker({ data: { crls: [crlDer] } });
  * ```
  */

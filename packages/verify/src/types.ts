@@ -1,5 +1,6 @@
 // The shared contract of @eds/verify: trust anchors, validation inputs, validated paths and revocation results (RFC 5280 §6.1, RFC 6960, ETSI EN 319 102-1).
 import type { Crl } from '@eds/core/crl';
+import type { Fetcher } from '@eds/core/fetcher';
 import type { SignatureAlgorithm } from '@eds/core/types';
 import type { Certificate } from '@eds/core/x509';
 import type { PathFailureReason } from './errors';
@@ -191,3 +192,21 @@ export interface RevocationData {
  * without one is treated as `require`.
  */
 export type RevocationMode = 'require' | 'prefer' | 'off';
+
+/** What verify() and verifyXml() share: the trust, the time, the revocation policy and its data, the network. */
+export interface VerificationOptions {
+  readonly trust: TrustStore;
+  /** The validation time (default: now). Paths are judged at the earliest valid signature time-stamp when there is one. */
+  readonly time?: Date | undefined;
+  /** Revocation policy (default `require`: no revocation data is INDETERMINATE, never a pass). */
+  readonly revocation?: RevocationMode | undefined;
+  /** CRLs and OCSP responses supplied by the caller (offline mode); embedded ones are used too. */
+  readonly revocationData?: RevocationData | undefined;
+  /** Fetch OCSP and CRLs online through this fetcher (default: offline). */
+  readonly fetcher?: Fetcher | undefined;
+  /** Untrusted CA certificates to build paths from (DER, PEM or parsed). */
+  readonly intermediates?: readonly (Uint8Array | string | Certificate)[] | undefined;
+  /** Signature algorithms accepted (default: every algorithm of @eds/core). */
+  readonly algorithms?: readonly SignatureAlgorithm[] | undefined;
+  readonly signal?: AbortSignal | undefined;
+}

@@ -21,7 +21,6 @@ import {
 } from '@eds/core/c14n';
 import { base64Decode } from '@eds/core/encoding';
 import { DecodeError } from '@eds/core/errors';
-import type { Fetcher } from '@eds/core/fetcher';
 import { parsePublicKey } from '@eds/core/keys';
 import { SMEV_TRANSFORM_URI, smevTransform } from '@eds/core/smev-transform';
 import type { PublicKey, SignatureAlgorithm } from '@eds/core/types';
@@ -42,10 +41,12 @@ import {
   identityOf,
   iso,
   keyUsageCheck,
+  type PathContext,
   type PathOutcome,
   pathChecks,
   qualifiedOf,
   revocationReport,
+  validateCertificate,
 } from './_report-parts';
 import { CheckList, type Failure } from './_signer-info';
 import type { TimestampOutcome } from './_timestamps';
@@ -60,33 +61,18 @@ import {
   readXades,
   SIGNATURE_METHODS,
   SIGNED_PROPERTIES_TYPE,
-  validateCertificate,
   type XadesInfo,
-  type XmlPathContext,
   XmlStructureError,
 } from './_xml-reports';
 import { EdsError } from './errors';
 import type { SignatureFormat, SignatureReport, SubIndication, VerificationReport } from './report';
 import { worstIndication } from './report';
-import type { RevocationData, RevocationMode, TrustStore } from './types';
+import type { VerificationOptions } from './types';
 
 /** Options of {@link verifyXml}. */
-export interface VerifyXmlOptions {
+export interface VerifyXmlOptions extends VerificationOptions {
   /** The signed XML document: text or UTF-8 octets. */
   readonly xml: string | Uint8Array;
-  readonly trust: TrustStore;
-  /** The validation time (default: now); paths are judged at the earliest valid SignatureTimeStamp when there is one. */
-  readonly time?: Date | undefined;
-  /** Revocation policy (default `require`: no revocation data is INDETERMINATE, never a pass). */
-  readonly revocation?: RevocationMode | undefined;
-  /** CRLs and OCSP responses supplied by the caller. */
-  readonly revocationData?: RevocationData | undefined;
-  /** Fetch OCSP and CRLs online through this fetcher (default: offline). */
-  readonly fetcher?: Fetcher | undefined;
-  /** Untrusted CA certificates to build paths from. */
-  readonly intermediates?: readonly (Uint8Array | string | Certificate)[] | undefined;
-  /** Signature algorithms accepted (default: every algorithm of @eds/core, SHA-1 ones excluded unless listed here). */
-  readonly algorithms?: readonly SignatureAlgorithm[] | undefined;
   /**
    * `auto`/`default`: layouts by URI; `smev3`: also the SMEV 3 rules (bare `#id` references,
    * transforms exactly [exc-c14n, SMEV], consistent GOST digest); `kazakh`: GOST SignatureValues
@@ -95,7 +81,6 @@ export interface VerifyXmlOptions {
   readonly profile?: 'auto' | 'default' | 'smev3' | 'kazakh' | undefined;
   /** Verify only the n-th (0-based, document order) ds:Signature. */
   readonly signatureIndex?: number | undefined;
-  readonly signal?: AbortSignal | undefined;
 }
 
 /** The report and the nodes that passing signatures cover: consume only these as signed. */
@@ -158,7 +143,7 @@ interface Context {
   readonly now: Date;
   /** The ID index, or the duplicate-ID error that makes every ID reference unsafe. */
   readonly ids: Map<string, Element> | DecodeError;
-  readonly path: XmlPathContext;
+  readonly path: PathContext;
 }
 
 /** The data between transforms: a node-set (a subtree minus excluded nodes) or octets (XMLDSig §4.4.3.2). */
@@ -496,7 +481,7 @@ function idIndex(doc: Document): Map<string, Element> | DecodeError {
   }
 }
 
-function pathContext(options: VerifyXmlOptions, signatures: readonly Element[]): XmlPathContext {
+function pathContext(options: VerifyXmlOptions, signatures: readonly Element[]): PathContext {
   const embedded = signatures.flatMap((s) => {
     try {
       return keyInfoCertificates(s);

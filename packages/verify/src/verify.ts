@@ -9,7 +9,6 @@
 import { allAlgorithms } from '@eds/core/all-algorithms';
 import { type CmsContent, hashContent } from '@eds/core/cms';
 import { findDigest } from '@eds/core/digests';
-import type { Fetcher } from '@eds/core/fetcher';
 import { parseSignedData, type SignedDataView, type SignerInfoView } from '@eds/core/signed-data';
 import type { DigestAlgorithm, SignatureAlgorithm } from '@eds/core/types';
 import type { Certificate } from '@eds/core/x509';
@@ -20,44 +19,30 @@ import {
   identityOf,
   iso,
   keyUsageCheck,
+  type PathContext,
   type PathOutcome,
   pathChecks,
   qualifiedOf,
   revocationReport,
+  validateCertificate,
 } from './_report-parts';
 import { type CheckList, checkSignerInfo } from './_signer-info';
 import { checkTimestamps, type TimestampOutcome } from './_timestamps';
-import { EdsError, PathValidationError } from './errors';
-import { buildPath } from './path';
+import { EdsError } from './errors';
 import type { Check, SignatureFormat, SignatureReport, SubIndication, VerificationReport } from './report';
 import { worstIndication } from './report';
-import { createRevocationChecker } from './revocation';
-import type { PolicyInputs, RevocationData, RevocationMode, TrustStore } from './types';
+import type { PolicyInputs, RevocationData, VerificationOptions } from './types';
 
 export { identityOf } from './_report-parts';
 
 /** Options of {@link verify}. The policy inputs (RFC 5280 §6.1.1) apply to the signers' paths. */
-export interface VerifyOptions extends PolicyInputs {
+export interface VerifyOptions extends VerificationOptions, PolicyInputs {
   /** The CMS signature: DER, BER, PEM or Base64. */
   readonly signature: Uint8Array | string;
   /** The signed content of a detached signature (bytes or a stream of any size). */
   readonly content?: CmsContent | undefined;
-  readonly trust: TrustStore;
-  /** The validation time (default: now). Paths are judged at the earliest valid signature time-stamp when there is one. */
-  readonly time?: Date | undefined;
-  /** Revocation policy (default `require`: no revocation data is INDETERMINATE, never a pass). */
-  readonly revocation?: RevocationMode | undefined;
-  /** CRLs and OCSP responses supplied by the caller (offline mode); embedded ones are used too. */
-  readonly revocationData?: RevocationData | undefined;
-  /** Fetch OCSP and CRLs online through this fetcher (default: offline). */
-  readonly fetcher?: Fetcher | undefined;
-  /** Untrusted CA certificates to build paths from (DER, PEM or parsed). */
-  readonly intermediates?: readonly (Uint8Array | string | Certificate)[] | undefined;
-  /** Signature algorithms accepted (default: every algorithm of @eds/core). */
-  readonly algorithms?: readonly SignatureAlgorithm[] | undefined;
   /** Warn when the signer's certificate expires within this many days of now (default 30). */
   readonly expiryWarningDays?: number | undefined;
-  readonly signal?: AbortSignal | undefined;
 }
 
 const OID_SIGNATURE_POLICY = '1.2.840.113549.1.9.16.2.15';
@@ -79,56 +64,39 @@ interface Context {
   readonly embedded: EmbeddedData;
 }
 
-/**
- * Builds and validates a path for `cert` at `time` for `purpose` (the signer's with the caller's
- * policy inputs), with the revocation policy of the options. A certificate that does not decode
- * on the way is a MALFORMED path finding, not an exception.
- */
-async function validateFor(
+/** The signature's path context: the options' trust and policy, the embedded and supplied data. */
+function pathContext(ctx: Context): PathContext {
+  const { options } = ctx;
+  return {
+    trust: options.trust,
+    revocation: options.revocation ?? 'require',
+    revocationData: revocationData(ctx),
+    fetcher: options.fetcher,
+    algorithms: ctx.algorithms,
+    pool: ctx.pool,
+    signal: options.signal,
+  };
+}
+
+/** A path for `cert` at `time` for `purpose`, the signer's with the caller's policy inputs (RFC 5280 §6.1.1 c-h). */
+function validateFor(
   ctx: Context,
   cert: Certificate,
   time: Date,
   purpose: 'document-signing' | 'timestamping',
   extra: readonly Certificate[],
 ): Promise<PathOutcome> {
-  const { options } = ctx;
-  const mode = options.revocation ?? 'require';
-  const revocation =
-    mode === 'off'
-      ? undefined
-      : createRevocationChecker({
-          mode,
-          data: revocationData(ctx),
-          fetcher: options.fetcher,
-          algorithms: ctx.algorithms,
-        });
+  const o = ctx.options;
   const policy =
     purpose === 'document-signing'
       ? {
-          initialPolicySet: options.initialPolicySet,
-          explicitPolicy: options.explicitPolicy,
-          policyMappingInhibit: options.policyMappingInhibit,
-          anyPolicyInhibit: options.anyPolicyInhibit,
+          initialPolicySet: o.initialPolicySet,
+          explicitPolicy: o.explicitPolicy,
+          policyMappingInhibit: o.policyMappingInhibit,
+          anyPolicyInhibit: o.anyPolicyInhibit,
         }
       : {};
-  try {
-    const path = await buildPath(cert, {
-      ...policy,
-      trust: options.trust,
-      time,
-      purpose,
-      intermediates: [...ctx.pool, ...extra],
-      algorithms: ctx.algorithms,
-      revocation,
-      signal: options.signal,
-    });
-    return { path };
-  } catch (e) {
-    if (e instanceof PathValidationError) return { error: e };
-    if (e instanceof EdsError)
-      return { error: new PathValidationError('MALFORMED', e.message, { certificate: cert, cause: e }) };
-    throw e;
-  }
+  return validateCertificate(pathContext(ctx), cert, time, purpose, extra, policy);
 }
 
 /** Embedded and supplied revocation data, with the signature's certificates as candidate CRL signers. */
