@@ -1,7 +1,8 @@
 // XMLDSig/XAdES building (@eds/core/xmldsig) against independent verifiers: Debian xmlsec1 for RSA and ECDSA; for GOST, OpenSSL + gost-engine over libxml2's canonical bytes (xml-signatures.md §5).
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { C14N_10_WITH_COMMENTS, canonicalize } from '@eds/core/c14n';
 import { base64Decode, encodePem } from '@eds/core/encoding';
 import { smevTransform } from '@eds/core/smev-transform';
@@ -120,6 +121,15 @@ async function opensslDigest(dir: string, md: string, data: Uint8Array): Promise
   return new Uint8Array(await readFile(join(dir, 'digest.bin')));
 }
 
+/** Runs a program and returns its stdout as bytes (a non-zero exit rejects, naming the package to install when it is missing). */
+async function run(file: string, args: string[]): Promise<{ stdout: Buffer }> {
+  try {
+    return await promisify(execFile)(file, args, { encoding: 'buffer', maxBuffer: 1 << 24 });
+  } catch (e) {
+    throw new Error(`${file} failed (python3-lxml is installed by scripts/setup-system.sh): ${(e as Error).message}`);
+  }
+}
+
 let rsaCa: TestCa;
 let ecCa: TestCa;
 let rsa: IssuedCertificate;
@@ -212,6 +222,30 @@ describe('GOST: OpenSSL gost-engine verifies SignatureValue, digests match libxm
       });
     });
   }
+
+  it("GOST 2012-256: lxml (libxml2 through python3-lxml) canonicalises SignedInfo to our bytes, and openssl verifies over lxml's", async () => {
+    const out = await signXml({ document: DOC, signer: gost256.signer, xades: { level: 'BES' } });
+    await withTempDir(async (dir) => {
+      await writeFile(join(dir, 'signed.xml'), out);
+      // Debian's python3 (the one with python3-lxml); the script prints nothing but the canonical octets
+      const script = [
+        'import sys',
+        'from lxml import etree',
+        'NS = "http://www.w3.org/2000/09/xmldsig#"',
+        'doc = etree.parse(sys.argv[1])',
+        'si = doc.find(".//{%s}SignedInfo" % NS)',
+        'alg = si.find("{%s}CanonicalizationMethod" % NS).get("Algorithm")',
+        'exc = "xml-exc-c14n" in alg',
+        'sys.stdout.buffer.write(etree.tostring(si, method="c14n", exclusive=exc, with_comments=alg.endswith("WithComments")))',
+      ].join('\n');
+      const { stdout } = await run('/usr/bin/python3', ['-c', script, join(dir, 'signed.xml')]);
+      const p = signatureParts(out);
+      expect(Buffer.from(stdout).equals(Buffer.from(p.signedInfo))).toBe(true);
+      expect(
+        await opensslVerifies(dir, '-md_gost12_256', gost256.certificate, new Uint8Array(stdout), p.signatureValue),
+      ).toBe(true);
+    });
+  });
 
   it('SMEV 3: s‖r verifies; DigestValue = openssl dgst of SMEV(xmlsec1 exc-c14n of #SIGNED_BY_CONSUMER)', async () => {
     const out = await signXml({
