@@ -7,8 +7,8 @@
  * B-LT (the certificates, CRLs and OCSP responses in the SignedData itself). Every other byte of
  * the SignedData stays as it was, and the SignerInfos keep their order. Input may be DER, BER,
  * PEM or Base64; output is DER. Certificates and revocation data are given by the caller (data
- * or a callback, for example one backed by `@eds/verify`): this module fetches nothing but
- * time-stamps.
+ * or a callback, for example `validationDataSource` of the verification package): this module
+ * fetches nothing but time-stamps.
  *
  * @module
  */
@@ -105,8 +105,8 @@ export interface ValidationDataRequest {
 
 /**
  * Where the certificates and revocation data of CAdES-X Long Type 1 and B-LT come from: the data
- * itself, or a function that returns it for a signer (backed by `@eds/verify`'s OCSP/CRL
- * client, a cache, a CA's service).
+ * itself, or a function that returns it for a signer (the verification package's
+ * `validationDataSource`, a cache, a CA's service).
  */
 export type ValidationDataSource = ValidationValues | ((request: ValidationDataRequest) => Promise<ValidationValues>);
 
