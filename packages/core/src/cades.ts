@@ -374,7 +374,7 @@ function checkLevel(level: unknown, allowed: readonly string[]): void {
  * sha1Hash form) over the whole certificate, CRL and BasicOCSPResponse; the CAdES-C time-stamp
  * covers the signature value, the signature time-stamp attributes and both reference attributes
  * (each as attrType and attrValues, ETSI EN 319 122-1 A.1.5). Nothing is returned unless every
- * step succeeded. The data is not validated here (signatures, times): pass what `@eds/verify`
+ * step succeeded. The data is not validated here (signatures, times): pass what a verifier
  * accepted.
  *
  * Standard: RFC 5126 §4.4.3.2, §6.2.1-§6.3.5; ETSI EN 319 122-1 §5.4, §5.5, §6.3 (B-LT); RFC 5940 §2.1.
