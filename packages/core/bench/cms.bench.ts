@@ -1,10 +1,10 @@
 // Detached CAdES-BES signing (RFC 5652 §5, signCms) of a 64 MiB file with GOST-256 and ECDSA P-256: ours against `openssl cms -sign`, and peak memory on 64 MiB and 1 GiB streams (detached) and a 64 MiB stream (attached).
 import { execFile, spawn } from 'node:child_process';
-import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createReadStream, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { benchTempDir, opensslEnv, writeLargeFile } from '../../../tooling/bench/src/files.ts';
 import { defineBench } from '../../../tooling/bench/src/index.ts';
 import { signCms } from '../src/cms';
 import { encodePem } from '../src/encoding';
@@ -17,7 +17,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '../../..');
 const run = promisify(execFile);
 /** The GOST engine is loaded by this configuration; plain OpenSSL runs without it. */
-const GOST_CONF = join(root, 'tooling/test-support/openssl-gost.cnf');
 /** Runs per measurement; the median is reported. */
 const RUNS = 3;
 
@@ -27,37 +26,13 @@ const TITLES: Record<Alg, string> = {
   'ecdsa-p256': 'ECDSA P-256 (SHA-256)',
 };
 
-let workDir: string | undefined;
-function tempDir(): string {
-  if (!workDir) {
-    const dir = mkdtempSync(join(tmpdir(), 'eds-cms-bench-'));
-    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-    workDir = dir;
-  }
-  return workDir;
-}
+const tempDir = () => benchTempDir('eds-cms-bench');
 
-/** The 64 MiB document, written once in 1 MiB pieces of varying bytes. */
+/** The 64 MiB document, written once. */
 let documentPath: string | undefined;
 function document(): string {
-  if (!documentPath) {
-    const path = join(tempDir(), 'document.bin');
-    const chunk = new Uint8Array(MIB);
-    writeFileSync(path, new Uint8Array(0));
-    for (let i = 0; i < FILE_SIZE / MIB; i++) {
-      chunk.fill((i * 131 + 7) & 0xff);
-      writeFileSync(path, chunk, { flag: 'a' });
-    }
-    documentPath = path;
-  }
+  documentPath ??= writeLargeFile(join(tempDir(), 'document.bin'), FILE_SIZE);
   return documentPath;
-}
-
-function opensslEnv(alg: Alg): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  if (alg === 'gost2012-256') env.OPENSSL_CONF = GOST_CONF;
-  else delete env.OPENSSL_CONF;
-  return env;
 }
 
 /** A leaf certificate and key from a test CA, written as PEM for OpenSSL. */
@@ -89,13 +64,13 @@ async function party(alg: Alg): Promise<Party> {
 async function opensslSign(alg: Alg, p: Party, input: string, out: string): Promise<number> {
   const args = ['cms', '-sign', '-binary', '-in', input, '-signer', p.cert, '-inkey', p.key, '-outform', 'DER'];
   const start = performance.now();
-  await run('openssl', [...args, '-out', out], { env: opensslEnv(alg) });
+  await run('openssl', [...args, '-out', out], { env: opensslEnv(alg === 'gost2012-256') });
   return (performance.now() - start) / 1000;
 }
 
 async function opensslVerify(alg: Alg, p: Party, sig: string, content: string): Promise<void> {
   const args = ['cms', '-verify', '-binary', '-inform', 'DER', '-in', sig, '-content', content, '-CAfile', p.root];
-  await run('openssl', [...args, '-out', '/dev/null'], { env: opensslEnv(alg) });
+  await run('openssl', [...args, '-out', '/dev/null'], { env: opensslEnv(alg === 'gost2012-256') });
 }
 
 function median(values: number[]): number {

@@ -1,13 +1,13 @@
 // Detached CAdES-BES verification (RFC 5652 §5.4, verify()) of a 64 MiB file with GOST-256 and ECDSA P-256/SHA-256 against `openssl cms -verify`, and peak memory verifying generated 64 MiB and 1 GiB streams in a child process.
 import { execFile, spawn } from 'node:child_process';
-import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createReadStream, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { signCms } from '@eds/core/cms';
 import { encodePem } from '@eds/core/encoding';
 import { createTestCa, type IssuedCertificate } from '@eds/core/testing';
+import { benchTempDir, opensslEnv, writeLargeFile } from '../../../tooling/bench/src/files.ts';
 import { defineBench } from '../../../tooling/bench/src/index.ts';
 import { createTrustStore } from '../src/trust';
 import { verify } from '../src/verify';
@@ -18,7 +18,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '../../..');
 const run = promisify(execFile);
 /** The GOST engine is loaded by this configuration; plain OpenSSL runs without it. */
-const GOST_CONF = join(root, 'tooling/test-support/openssl-gost.cnf');
 /** Runs per measurement; the median is reported. */
 const RUNS = 3;
 /** Issue 8 targets: our throughput over OpenSSL's, and the 1 GiB peak-RSS growth. */
@@ -31,37 +30,13 @@ const TITLES: Record<Alg, string> = {
   'ecdsa-p256': 'ECDSA P-256 (SHA-256)',
 };
 
-let workDir: string | undefined;
-function tempDir(): string {
-  if (!workDir) {
-    const dir = mkdtempSync(join(tmpdir(), 'eds-verify-bench-'));
-    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-    workDir = dir;
-  }
-  return workDir;
-}
+const tempDir = () => benchTempDir('eds-verify-bench');
 
-/** The 64 MiB document, written once in 1 MiB pieces of varying bytes. */
+/** The 64 MiB document, written once. */
 let documentPath: string | undefined;
 function document(): string {
-  if (!documentPath) {
-    const path = join(tempDir(), 'document.bin');
-    const chunk = new Uint8Array(MIB);
-    writeFileSync(path, new Uint8Array(0));
-    for (let i = 0; i < FILE_SIZE / MIB; i++) {
-      chunk.fill((i * 131 + 7) & 0xff);
-      writeFileSync(path, chunk, { flag: 'a' });
-    }
-    documentPath = path;
-  }
+  documentPath ??= writeLargeFile(join(tempDir(), 'document.bin'), FILE_SIZE);
   return documentPath;
-}
-
-function opensslEnv(alg: Alg): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  if (alg === 'gost2012-256') env.OPENSSL_CONF = GOST_CONF;
-  else delete env.OPENSSL_CONF;
-  return env;
 }
 
 /** A root, a leaf and the detached signature over the document (made by @eds/core, checked by OpenSSL). */
@@ -95,7 +70,7 @@ async function opensslVerify(alg: Alg, p: Party, content: string, sig = p.sig): 
   const args = ['cms', '-verify', '-binary', '-inform', 'DER', '-in', sig, '-content', content];
   const start = performance.now();
   await run('openssl', [...args, '-CAfile', p.root, '-purpose', 'any', '-out', '/dev/null'], {
-    env: opensslEnv(alg),
+    env: opensslEnv(alg === 'gost2012-256'),
   });
   return (performance.now() - start) / 1000;
 }
