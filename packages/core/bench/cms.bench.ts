@@ -1,10 +1,10 @@
 // Detached CAdES-BES signing (RFC 5652 §5, signCms) of a 64 MiB file with GOST-256 and ECDSA P-256: ours against `openssl cms -sign`, and peak memory on 64 MiB and 1 GiB streams (detached) and a 64 MiB stream (attached).
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createReadStream, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { benchTempDir, opensslEnv, writeLargeFile } from '../../../tooling/bench/src/files.ts';
+import { benchTempDir, opensslEnv, runProbe, writeLargeFile } from '../../../tooling/bench/src/files.ts';
 import { defineBench } from '../../../tooling/bench/src/index.ts';
 import { signCms } from '../src/cms';
 import { encodePem } from '../src/encoding';
@@ -159,25 +159,7 @@ interface MemoryProbe {
 
 /** Runs _memory.ts in a child Node (with tsx) on a generated stream of `bytes` and reads its report. */
 function probe(bytes: number, alg: Alg, mode: 'detached' | 'attached'): Promise<MemoryProbe> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, '_memory.ts'), String(bytes), alg, mode], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`_memory.ts ${bytes} ${alg} exited with ${code}:\n${err}`));
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop() as string) as MemoryProbe);
-      } catch (error) {
-        reject(new Error(`_memory.ts printed no report:\n${out}\n${err}`, { cause: error }));
-      }
-    });
-  });
+  return runProbe(join(here, '_memory.ts'), [String(bytes), alg, mode], root);
 }
 
 const MEMORY_ALG: Alg = 'gost2012-256';

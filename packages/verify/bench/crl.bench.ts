@@ -1,8 +1,9 @@
 // A 100,000-entry CRL made by `openssl ca` (RFC 5280 §5, about 4.6 MB): parse, verify the signature and look up 1,000 serials; ours against `openssl crl -noout -CAfile` and PKI.js, with peak memory in child processes.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { runProbe } from '../../../tooling/bench/src/files.ts';
 import { defineBench } from '../../../tooling/bench/src/index.ts';
 import {
   ENTRIES,
@@ -42,26 +43,7 @@ interface Probe {
 
 /** Runs _crl-memory.ts in a fresh child Node (with tsx) and reads its report. */
 function probe(mode: string): Promise<Probe> {
-  return new Promise((resolve, reject) => {
-    const script = join(root, 'packages/verify/bench/_crl-memory.ts');
-    const child = spawn(process.execPath, ['--import', 'tsx', script, mode], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`_crl-memory.ts ${mode} exited with ${code}:\n${err}`));
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop() as string) as Probe);
-      } catch (error) {
-        reject(new Error(`_crl-memory.ts printed no report:\n${out}\n${err}`, { cause: error }));
-      }
-    });
-  });
+  return runProbe(join(root, 'packages/verify/bench/_crl-memory.ts'), [mode], root);
 }
 
 /** `openssl crl -noout -CAfile` on `file`, timed as a child process; peak RSS through /usr/bin/time when present. */

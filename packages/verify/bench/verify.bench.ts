@@ -1,5 +1,5 @@
 // Detached CAdES-BES verification (RFC 5652 §5.4, verify()) of a 64 MiB file with GOST-256 and ECDSA P-256/SHA-256 against `openssl cms -verify`, and peak memory verifying generated 64 MiB and 1 GiB streams in a child process.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createReadStream, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { signCms } from '@eds/core/cms';
 import { encodePem } from '@eds/core/encoding';
 import { createTestCa, type IssuedCertificate } from '@eds/core/testing';
-import { benchTempDir, opensslEnv, writeLargeFile } from '../../../tooling/bench/src/files.ts';
+import { benchTempDir, opensslEnv, runProbe, writeLargeFile } from '../../../tooling/bench/src/files.ts';
 import { defineBench } from '../../../tooling/bench/src/index.ts';
 import { createTrustStore } from '../src/trust';
 import { verify } from '../src/verify';
@@ -157,26 +157,7 @@ interface MemoryProbe {
 
 /** Runs _verify-memory.ts in a child Node (with tsx) on a generated stream of `bytes` and reads its report. */
 function probe(bytes: number, alg: Alg): Promise<MemoryProbe> {
-  return new Promise((resolve, reject) => {
-    const script = join(here, '_verify-memory.ts');
-    const child = spawn(process.execPath, ['--import', 'tsx', script, String(bytes), alg], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`_verify-memory.ts ${bytes} ${alg} exited with ${code}:\n${err}`));
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop() as string) as MemoryProbe);
-      } catch (error) {
-        reject(new Error(`_verify-memory.ts printed no report:\n${out}\n${err}`, { cause: error }));
-      }
-    });
-  });
+  return runProbe(join(here, '_verify-memory.ts'), [String(bytes), alg], root);
 }
 
 const MEMORY_ALG: Alg = 'ecdsa-p256';

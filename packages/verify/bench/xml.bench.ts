@@ -1,5 +1,5 @@
 // Enveloped exclusive-C14N XMLDSig (W3C XMLDSig 1.1 §3.1, §3.2; Exclusive XML C14N 1.0) of a ~10 MB document: signXml and verifyXml with RSA-2048 and GOST 2012-256, against `xmlsec1 --sign/--verify` for RSA in the same run, with peak RSS of each in child processes.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { encodePem } from '@eds/core/encoding';
 import { exportPrivateKey } from '@eds/core/keys';
 import { createTestCa, type KeySpec } from '@eds/core/testing';
+import { runProbe } from '../../../tooling/bench/src/files.ts';
 import { defineBench } from '../../../tooling/bench/src/index.ts';
 
 const MIB = 2 ** 20;
@@ -258,26 +259,7 @@ function report(): void {
 
 /** Runs _xml-memory.ts in a fresh child Node (with tsx) and reads its report. */
 function probe(mode: 'sign' | 'verify', alg: Alg, dir: string, files: string[] = []): Promise<Probe> {
-  return new Promise((resolve, reject) => {
-    const script = join(here, '_xml-memory.ts');
-    const child = spawn(process.execPath, ['--import', 'tsx', script, mode, alg, dir, ...files], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`_xml-memory.ts ${mode} ${alg} exited with ${code}:\n${err}`));
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop() as string) as Probe);
-      } catch (error) {
-        reject(new Error(`_xml-memory.ts printed no report:\n${out}\n${err}`, { cause: error }));
-      }
-    });
-  });
+  return runProbe(join(here, '_xml-memory.ts'), [mode, alg, dir, ...files], root);
 }
 
 // ---------------------------------------------------------------------------------------------

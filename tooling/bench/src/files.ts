@@ -1,7 +1,8 @@
-// Files the benchmarks share: one temporary directory per run, a large generated document, and the environment that loads OpenSSL's GOST engine.
+// What the benchmarks share: one temporary directory per run, a large generated document, the environment that loads OpenSSL's GOST engine, and child-process probes.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const MIB = 2 ** 20;
@@ -37,4 +38,31 @@ export function opensslEnv(gost: boolean): NodeJS.ProcessEnv {
   if (gost) env.OPENSSL_CONF = GOST_CONF;
   else delete env.OPENSSL_CONF;
   return env;
+}
+
+/**
+ * Runs a TypeScript probe in a fresh child Node (through tsx, from `cwd`) and parses the JSON
+ * report on the last line of its output; a failing probe rejects with its stderr.
+ */
+export function runProbe<T>(script: string, args: readonly string[], cwd: string): Promise<T> {
+  const name = basename(script);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`${name} ${args.join(' ')} exited with ${code}:\n${err}`));
+      try {
+        resolve(JSON.parse(out.trim().split('\n').pop() as string) as T);
+      } catch (error) {
+        reject(new Error(`${name} printed no report:\n${out}\n${err}`, { cause: error }));
+      }
+    });
+  });
 }
