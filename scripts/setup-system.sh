@@ -2,10 +2,11 @@
 # Installs the system components the tests use (Debian/Ubuntu, apt-get), idempotently:
 # Chromium for browser tests, OpenSSL with the GOST engine, SoftHSM2 + OpenSC for PKCS#11,
 # xmlsec1 + lxml as the XML signature reference, libssl-dev to build the OpenSSL GOST signature
-# benchmark (packages/gost/bench/openssl-gost-sign.c). Run as root, or with sudo available.
+# benchmark (packages/gost/bench/openssl-gost-sign.c), and g++, make and python3 for node-gyp, which
+# builds the pkcs11js native binding on install. Run as root, or with sudo available.
 set -euo pipefail
 
-packages=(chromium openssl libengine-gost-openssl libssl-dev softhsm2 opensc xmlsec1 python3-lxml)
+packages=(chromium openssl libengine-gost-openssl libssl-dev softhsm2 opensc xmlsec1 python3-lxml g++ make python3)
 here=$(cd "$(dirname "$0")/.." && pwd)
 
 missing=()
