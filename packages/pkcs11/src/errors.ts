@@ -54,8 +54,8 @@ export class PinLockedError extends TokenError {
 
 /** The token was removed, or the slot or session it was in is gone. */
 export class TokenNotPresentError extends TokenError {
-  constructor(options: { ckr?: number; cause?: unknown } = {}) {
-    super('ERR_TOKEN_NOT_PRESENT', 'token not present', options);
+  constructor(options: { ckr?: number; cause?: unknown; message?: string } = {}) {
+    super('ERR_TOKEN_NOT_PRESENT', options.message ?? 'token not present', options);
   }
 }
 
@@ -66,8 +66,18 @@ export class KeyNotFoundError extends TokenError {
   }
 }
 
-/** Why a provider could not be used. */
-export type ProviderUnavailableReason = 'not-installed' | 'load-failed' | 'not-running' | 'unsupported-runtime';
+/**
+ * Why a provider could not be used, for a UI to say what to do: install it, start it, trust its
+ * local certificate (NCALayer's wss://127.0.0.1), build the native binding (pkcs11js), or wait.
+ */
+export type ProviderUnavailableReason =
+  | 'not-installed'
+  | 'not-running'
+  | 'certificate-untrusted'
+  | 'load-failed'
+  | 'native-binding-missing'
+  | 'timeout'
+  | 'unsupported-runtime';
 
 /** The PKCS#11 module, plug-in or bridge cannot be reached or loaded. */
 export class ProviderUnavailableError extends TokenError {
@@ -94,8 +104,12 @@ export class LoginRequiredError extends TokenError {
 
 /** The token cannot do the requested mechanism with this key. */
 export class MechanismNotSupportedError extends TokenError {
-  constructor(options: { ckr?: number; cause?: unknown } = {}) {
-    super('ERR_TOKEN_MECHANISM_NOT_SUPPORTED', 'mechanism not supported by the token or key', options);
+  constructor(options: { ckr?: number; cause?: unknown; message?: string } = {}) {
+    super(
+      'ERR_TOKEN_MECHANISM_NOT_SUPPORTED',
+      options.message ?? 'mechanism not supported by the token or key',
+      options,
+    );
   }
 }
 
