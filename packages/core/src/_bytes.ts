@@ -123,3 +123,11 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/**
+ * A copy of `bytes` in a new plain Uint8Array. Not `bytes.slice()`: Node's Buffer overrides
+ * `slice` to return a view, so writing into that "copy" would change the caller's data.
+ */
+export function copyBytes(bytes: Uint8Array): Uint8Array {
+  return Uint8Array.prototype.slice.call(bytes);
+}

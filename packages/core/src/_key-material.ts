@@ -3,7 +3,7 @@
 import { type GostCurve, getCurve } from '@eds/gost/curves';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
-import { bigIntToBytes, bitLength, bytesToBigInt } from './_bytes';
+import { bigIntToBytes, bitLength, bytesToBigInt, copyBytes } from './_bytes';
 import { type Der, decodeDer, TAG } from './asn1';
 import { DecodeError, UnsupportedAlgorithmError } from './errors';
 import type { KeyType, PrivateKey, PublicKey } from './types';
@@ -48,7 +48,7 @@ export function keyError(why: string, path: string, offset?: number): DecodeErro
 
 /** Little-endian bytes to a bigint. */
 export function bytesToBigLE(b: Uint8Array): bigint {
-  return bytesToBigInt(b.slice().reverse());
+  return bytesToBigInt(copyBytes(b).reverse());
 }
 
 /** A bigint below 2^(8·length) as fixed-length little-endian bytes. @throws RangeError when it does not fit. */

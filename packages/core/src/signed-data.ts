@@ -9,7 +9,7 @@
  * @module
  */
 import { berToDer } from './_ber';
-import { concatBytes } from './_bytes';
+import { concatBytes, copyBytes } from './_bytes';
 import { type Der, decodeDer, der, TAG } from './asn1';
 import { toDer } from './encoding';
 import { DecodeError } from './errors';
@@ -206,7 +206,7 @@ function readSignerInfo(node: Der): SignerInfoView {
   const unsigned = unsignedNode ? readAttributes(unsignedNode) : undefined;
   let forSignature: Uint8Array | undefined;
   if (signedNode) {
-    forSignature = signedNode.bytes.slice();
+    forSignature = copyBytes(signedNode.bytes);
     forSignature[0] = TAG.SET;
   }
   const countersignatures: SignerInfoView[] = [];

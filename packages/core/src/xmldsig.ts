@@ -1,5 +1,6 @@
 // XML signature building: XMLDSig enveloped/enveloping/detached (W3C XMLDSig 1.1), XAdES-BES/T (ETSI EN 319 132-1), SMEV 3 and Kazakh profiles (xml-signatures.md).
 import type { Document, Element, Node } from '@xmldom/xmldom';
+import { copyBytes } from './_bytes';
 import {
   ENVELOPED_SIGNATURE,
   lookupXmlAlgorithm,
@@ -527,7 +528,7 @@ function xadesSignedProperties(signature: Element): Element | undefined {
 
 /** SignatureValue bytes in the profile's layout (xml-signatures.md §2). */
 function signatureLayout(raw: Uint8Array, alg: XmlAlgorithm, signer: Signer): Uint8Array {
-  if (alg.layout === 'reversed') return raw.slice().reverse();
+  if (alg.layout === 'reversed') return copyBytes(raw).reverse();
   if (alg.layout === 'ecdsa-p1363') return ecdsaDerToP1363(raw, Math.ceil(signer.publicKey.bits / 8));
   return raw;
 }

@@ -394,6 +394,23 @@ describe('CMS from signCms', () => {
     ec = await (await createTestCa({ keySpec: { type: 'ecdsa', curve: 'P-256' } })).issue();
   }, 60_000);
 
+  it('leaves the input bytes alone even when slice() returns a view (Node Buffer)', async () => {
+    const cms = await signCms({ content: new TextEncoder().encode('x'), signers: [g256.signer] });
+    // Buffer's slice is a view; this stand-in behaves the same in both runtimes.
+    // (subarrays of it are ViewSlices too, through Symbol.species, as Buffer's are Buffers)
+    class ViewSlice extends Uint8Array<ArrayBuffer> {
+      override slice(start?: number, end?: number): Uint8Array<ArrayBuffer> {
+        return this.subarray(start, end);
+      }
+    }
+    const input = new ViewSlice(cms.length);
+    input.set(cms);
+    const si = parseSignedData(input).signerInfos[0];
+    expect(si?.signedAttrsForSignature?.[0]).toBe(TAG.SET);
+    expect(Array.from(input)).toEqual(Array.from(cms));
+    expect(parseSignedData(input).signerInfos[0]?.signedAttrsForSignature).toEqual(si?.signedAttrsForSignature);
+  });
+
   it('attached, two signers: fields match what was signed; round-trips; BER forms normalise to it', async () => {
     const content = new TextEncoder().encode('Документ');
     const signingTime = new Date('2024-05-01T10:20:30Z');
