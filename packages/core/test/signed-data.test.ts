@@ -403,7 +403,7 @@ describe('CMS from signCms', () => {
         return this.subarray(start, end);
       }
     }
-    const input = new ViewSlice(cms.length);
+    const input = new ViewSlice(new ArrayBuffer(cms.length));
     input.set(cms);
     const si = parseSignedData(input).signerInfos[0];
     expect(si?.signedAttrsForSignature?.[0]).toBe(TAG.SET);
