@@ -1,0 +1,934 @@
+// The PKCS#11 token adapter for Node over a pkcs11js-shaped binding (PKCS#11 v2.40 §5; rules of
+// shared/docs/reference/tokens.md §2.1, mechanisms §6.1, errors §6.2).
+import { decodeDer } from '@eds/core/asn1';
+import { hexDecode, hexEncode } from '@eds/core/encoding';
+import { DecodeError } from '@eds/core/errors';
+import {
+  CKR,
+  fromCkr,
+  KeyNotFoundError,
+  LoginRequiredError,
+  MechanismNotSupportedError,
+  PinIncorrectError,
+  PinLockedError,
+  ProviderError,
+  ProviderUnavailableError,
+  TokenError,
+  TokenNotPresentError,
+} from './errors';
+import {
+  CKA,
+  CKC_X_509,
+  CKF,
+  CKK,
+  CKO,
+  CKU,
+  decodeBool,
+  decodeUlong,
+  type RsaPssParameter,
+  selectMechanism,
+} from './mechanisms';
+import { keyAlgorithmOfCertificate } from './schemes';
+import type {
+  Capabilities,
+  CertificateEntry,
+  KeyAlgorithm,
+  KeyRef,
+  LoginOptions,
+  OpOptions,
+  PinState,
+  SignatureScheme,
+  SignInput,
+  SignOptions,
+  TokenAdapter,
+  TokenEvent,
+  TokenInfo,
+  TokenRef,
+} from './types';
+
+// ---------------------------------------------------------------------------------------------
+// The binding: the subset of pkcs11js the adapter calls, made asynchronous
+
+/** A slot, session or object handle: opaque bytes, never shown to callers. */
+export type Pkcs11Handle = Uint8Array;
+
+/** An attribute of a search or read template (pkcs11js `Attribute`). */
+export interface Pkcs11Attribute {
+  readonly type: number;
+  readonly value?: number | boolean | string | Uint8Array | undefined;
+}
+
+/** An attribute read back (pkcs11js `AttributeResult`). */
+export interface Pkcs11AttributeResult {
+  readonly type: number;
+  readonly value: Uint8Array;
+}
+
+/** A mechanism with its parameter (pkcs11js `Mechanism`). */
+export interface Pkcs11Mechanism {
+  readonly mechanism: number;
+  readonly parameter?: Uint8Array | number | RsaPssParameter | undefined;
+}
+
+/** A version as pkcs11js reports it. */
+export interface Pkcs11Version {
+  readonly major: number;
+  readonly minor: number;
+}
+
+/** CK_INFO (pkcs11js `ModuleInfo`); strings are blank-padded. */
+export interface Pkcs11ModuleInfo {
+  readonly cryptokiVersion: Pkcs11Version;
+  readonly manufacturerID: string;
+  readonly flags: number;
+  readonly libraryDescription: string;
+  readonly libraryVersion: Pkcs11Version;
+}
+
+/** CK_TOKEN_INFO (the pkcs11js `TokenInfo` fields the adapter reads); strings are blank-padded. */
+export interface Pkcs11TokenInfo {
+  readonly label: string;
+  readonly manufacturerID: string;
+  readonly model: string;
+  readonly serialNumber: string;
+  readonly flags: number;
+  readonly minPinLen?: number;
+  readonly maxPinLen?: number;
+}
+
+/**
+ * The pkcs11js calls the adapter makes, each returning a Promise, so the binding can run in a
+ * worker thread (`workerBinding`), in-process (`inProcessBinding`) or be a test fake. Errors
+ * carry `.code`, the CK_RV (as pkcs11js's `Pkcs11Error` does).
+ */
+export interface Pkcs11Binding {
+  load(path: string): Promise<void>;
+  C_Initialize(options?: { flags?: number }): Promise<void>;
+  C_GetInfo(): Promise<Pkcs11ModuleInfo>;
+  C_GetSlotList(tokenPresent?: boolean): Promise<Pkcs11Handle[]>;
+  C_GetTokenInfo(slot: Pkcs11Handle): Promise<Pkcs11TokenInfo>;
+  C_GetMechanismList(slot: Pkcs11Handle): Promise<number[]>;
+  C_OpenSession(slot: Pkcs11Handle, flags: number): Promise<Pkcs11Handle>;
+  C_CloseSession(session: Pkcs11Handle): Promise<void>;
+  C_Login(session: Pkcs11Handle, userType: number, pin?: string): Promise<void>;
+  C_Logout(session: Pkcs11Handle): Promise<void>;
+  C_FindObjectsInit(session: Pkcs11Handle, template: readonly Pkcs11Attribute[]): Promise<void>;
+  C_FindObjects(session: Pkcs11Handle, maxObjectCount: number): Promise<Pkcs11Handle[]>;
+  C_FindObjectsFinal(session: Pkcs11Handle): Promise<void>;
+  C_GetAttributeValue(
+    session: Pkcs11Handle,
+    object: Pkcs11Handle,
+    template: readonly Pkcs11Attribute[],
+  ): Promise<Pkcs11AttributeResult[]>;
+  C_SignInit(session: Pkcs11Handle, mechanism: Pkcs11Mechanism, key: Pkcs11Handle): Promise<void>;
+  /** Single-part sign; `outData` is a buffer large enough for the signature, the result is sliced. */
+  C_Sign(session: Pkcs11Handle, inData: Uint8Array, outData: Uint8Array): Promise<Uint8Array>;
+  C_WaitForSlotEvent?(flags: number): Promise<Pkcs11Handle | null>;
+  C_Finalize(): Promise<void>;
+  /** Unloads the module (and ends the worker, for `workerBinding`). */
+  close(): Promise<void>;
+}
+
+/** Method names of {@link Pkcs11Binding} besides `close`, in the order pkcs11js defines them. */
+export const PKCS11_BINDING_METHODS = [
+  'load',
+  'C_Initialize',
+  'C_GetInfo',
+  'C_GetSlotList',
+  'C_GetTokenInfo',
+  'C_GetMechanismList',
+  'C_OpenSession',
+  'C_CloseSession',
+  'C_Login',
+  'C_Logout',
+  'C_FindObjectsInit',
+  'C_FindObjects',
+  'C_FindObjectsFinal',
+  'C_GetAttributeValue',
+  'C_SignInit',
+  'C_Sign',
+  'C_WaitForSlotEvent',
+  'C_Finalize',
+] as const;
+
+type SyncMethod = (...args: unknown[]) => unknown;
+
+/**
+ * Wraps a synchronous pkcs11js-shaped object (a real `new PKCS11()` or a test fake) into a
+ * {@link Pkcs11Binding} that runs on the calling thread. Uint8Array arguments become Buffers
+ * where Buffer exists (pkcs11js needs them), deep in templates and mechanism parameters.
+ * Blocking calls block the caller: prefer `workerBinding` for real modules.
+ *
+ * @throws nothing itself; the methods reject with what the object throws.
+ * @example
+ * ```ts
+ * const adapter = await openPkcs11('/fake.so', { binding: inProcessBinding(new FakePkcs11()) });
+ * ```
+ */
+export function inProcessBinding(pkcs11: object): Pkcs11Binding {
+  const target = pkcs11 as Record<string, SyncMethod | undefined>;
+  const call =
+    (name: string) =>
+    async (...args: unknown[]): Promise<never> => {
+      const fn = target[name];
+      if (typeof fn !== 'function') throw new ProviderError(`the binding has no ${name}`);
+      return fn.apply(pkcs11, args.map(toNative)) as never;
+    };
+  const binding: Record<string, unknown> = {};
+  for (const name of PKCS11_BINDING_METHODS) {
+    if (name !== 'C_WaitForSlotEvent' || typeof target[name] === 'function') binding[name] = call(name);
+  }
+  binding.close = async () => {
+    if (typeof target.close === 'function') target.close.call(pkcs11);
+  };
+  return binding as unknown as Pkcs11Binding;
+}
+
+/** Uint8Array → Buffer (deep through plain objects and arrays) when Buffer exists. */
+function toNative(value: unknown): unknown {
+  const B = (globalThis as { Buffer?: { from(a: ArrayBufferLike, o: number, l: number): Uint8Array } }).Buffer;
+  if (value instanceof Uint8Array) {
+    return B && value.constructor === Uint8Array ? B.from(value.buffer, value.byteOffset, value.byteLength) : value;
+  }
+  if (Array.isArray(value)) return value.map(toNative);
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toNative(v)]));
+  }
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The adapter
+
+/** Options of {@link openPkcs11}. */
+export interface OpenPkcs11Options extends OpOptions {
+  /** The binding to use; default a worker-thread binding over pkcs11js. */
+  readonly binding?: Pkcs11Binding | undefined;
+  /** How often `onTokenEvent` polls C_GetSlotList while a listener is subscribed (default 1000 ms). */
+  readonly pollIntervalMs?: number | undefined;
+}
+
+/** What C_GetInfo says about the module, trimmed. */
+export interface Pkcs11ModuleDescription {
+  readonly manufacturer: string;
+  readonly libraryDescription: string;
+  /** Library version, `major.minor`. */
+  readonly version: string;
+  /** Cryptoki version the module implements, `major.minor`. */
+  readonly cryptokiVersion: string;
+}
+
+/** A {@link TokenAdapter} over one PKCS#11 module. */
+export interface Pkcs11Adapter extends TokenAdapter {
+  readonly provider: 'pkcs11';
+  /** The module's manufacturer, description and version (C_GetInfo). */
+  moduleInfo(options?: OpOptions): Promise<Pkcs11ModuleDescription>;
+  onTokenEvent(listener: (event: TokenEvent) => void): () => void;
+}
+
+const CAPABILITIES: Capabilities = Object.freeze({
+  enumerateTokens: true,
+  pinRetries: 'flags',
+  pinEntry: 'caller',
+  rawSign: Object.freeze({ data: true, digest: true }),
+  algorithms: Object.freeze(['RSA', 'EC', 'EdDSA', 'GOST2012'] as const),
+  tokenEvents: true,
+});
+
+/** Largest signature expected: RSA 16384 bits (SoftHSM's maximum) is 2048 bytes. */
+const MAX_SIGNATURE = 2048;
+const FIND_BATCH = 64;
+
+/** Where a call is made: used to decide what an error means and whether it may carry a cause. */
+interface CallContext {
+  readonly signal?: AbortSignal | undefined;
+  /** Token flags for refining PIN errors. */
+  readonly flags?: () => Promise<number | undefined>;
+  /** The call carries a PIN: its error gets no `cause`. */
+  readonly secret?: boolean;
+}
+
+/** Adapter state shared by its operations. */
+interface State {
+  readonly binding: Pkcs11Binding;
+  /** Sessions kept open while logged in (login is token-wide), by token serial. */
+  readonly loginSessions: Map<string, { slot: Pkcs11Handle; session: Pkcs11Handle }>;
+  closed: boolean;
+}
+
+/**
+ * Opens a PKCS#11 module and returns a token adapter over it: tokens by serial number, keys by
+ * CKA_ID, PIN state from the token flags, mechanisms per tokens.md §6.1, CKR codes mapped to the
+ * typed errors (§6.2). By default pkcs11js runs in a worker thread, so a PIN-pad login or a slow
+ * token never blocks the event loop. One module instance per library path per process.
+ *
+ * @throws {ProviderUnavailableError} `native-binding-missing` when pkcs11js is not installed or
+ *   not built, `not-installed` when the module file is missing, `load-failed` when it does not
+ *   load or initialise.
+ * @example
+ * ```ts
+ * const p11 = await openPkcs11('/usr/lib/softhsm/libsofthsm2.so');
+ * const [token] = await p11.listTokens();
+ * await p11.login(token, process.env.EDS_PIN);
+ * const [entry] = await p11.listCertificates(token);
+ * const sig = await p11.sign(entry.key, { type: 'data', data }, { name: 'ECDSA', hash: 'SHA-256' });
+ * await p11.close();
+ * ```
+ */
+export async function openPkcs11(modulePath: string, options: OpenPkcs11Options = {}): Promise<Pkcs11Adapter> {
+  checkAbort(options.signal);
+  const binding = options.binding ?? (await defaultBinding());
+  try {
+    await binding.load(modulePath);
+  } catch (e) {
+    await binding.close().catch(() => undefined);
+    throw loadError(e, modulePath);
+  }
+  try {
+    await binding.C_Initialize();
+  } catch (e) {
+    if (ckrOf(e) !== CKR.CRYPTOKI_ALREADY_INITIALIZED) {
+      await binding.close().catch(() => undefined);
+      throw e instanceof TokenError ? e : new ProviderUnavailableError('load-failed', initMessage(e), { cause: e });
+    }
+  }
+  const state: State = { binding, loginSessions: new Map(), closed: false };
+  if (options.signal?.aborted) {
+    await close(state);
+    checkAbort(options.signal);
+  }
+  return createAdapter(state, options.pollIntervalMs ?? 1000);
+}
+
+async function defaultBinding(): Promise<Pkcs11Binding> {
+  const { workerBinding } = await import('./_pkcs11-worker');
+  return workerBinding();
+}
+
+function loadError(e: unknown, modulePath: string): TokenError {
+  if (e instanceof TokenError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  const missing = /no such file|cannot open shared object|not found|ENOENT/i.test(message);
+  return new ProviderUnavailableError(
+    missing ? 'not-installed' : 'load-failed',
+    `PKCS#11 module ${modulePath} ${missing ? 'not found' : 'failed to load'}: ${message}`,
+    { cause: e },
+  );
+}
+
+function initMessage(e: unknown): string {
+  return `C_Initialize failed: ${e instanceof Error ? e.message : String(e)}`;
+}
+
+function createAdapter(state: State, pollMs: number): Pkcs11Adapter {
+  const events = createEvents(state, pollMs);
+  return Object.freeze({
+    provider: 'pkcs11' as const,
+    capabilities: CAPABILITIES,
+    moduleInfo: (o?: OpOptions) => moduleInfo(state, o),
+    listTokens: async (o?: OpOptions) => {
+      const tokens = await listTokens(state, o);
+      events.observe(tokens.map((t) => t.tokenId));
+      return tokens;
+    },
+    getTokenInfo: (t: TokenRef, o?: OpOptions) => getTokenInfo(state, t, o),
+    login: (t: TokenRef, pin: string | undefined, o?: LoginOptions) => login(state, t, pin, o),
+    logout: (t: TokenRef, o?: OpOptions) => logout(state, t, o),
+    listCertificates: (t: TokenRef, o?: OpOptions) => listCertificates(state, t, o),
+    sign: (k: KeyRef, input: SignInput, scheme: SignatureScheme, o?: SignOptions) => sign(state, k, input, scheme, o),
+    onTokenEvent: events.subscribe,
+    close: async () => {
+      events.stop();
+      await close(state);
+    },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calls, errors, abort
+
+function checkAbort(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason ?? new DOMException('aborted', 'AbortError');
+}
+
+function ckrOf(e: unknown): number | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/**
+ * Runs one provider call: abort checked before and after (and an abort while in flight rejects
+ * at once; the call itself finishes in the worker), errors mapped to typed errors.
+ */
+async function call<T>(ctx: CallContext, fn: () => Promise<T>): Promise<T> {
+  checkAbort(ctx.signal);
+  let result: T;
+  try {
+    result = await raceAbort(fn(), ctx.signal);
+  } catch (e) {
+    throw await mapError(e, ctx);
+  }
+  checkAbort(ctx.signal);
+  return result;
+}
+
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  promise.catch(() => undefined);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason ?? new DOMException('aborted', 'AbortError'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+async function mapError(e: unknown, ctx: CallContext): Promise<unknown> {
+  if (e instanceof TokenError) return e;
+  if (ctx.signal?.aborted && e === ctx.signal.reason) return e;
+  if (e instanceof DOMException && e.name === 'AbortError') return e;
+  const ckr = ckrOf(e);
+  const cause = ctx.secret ? undefined : e;
+  if (ckr === undefined) {
+    const message = ctx.secret ? 'PKCS#11 login failed' : `PKCS#11 call failed: ${(e as Error)?.message ?? e}`;
+    return new ProviderError(message, { cause });
+  }
+  const tokenFlags = isPinError(ckr) && ctx.flags ? await ctx.flags().catch(() => undefined) : undefined;
+  return fromCkr(ckr, { tokenFlags, cause }) ?? new ProviderError(`unexpected success code ${ckr}`, { ckr });
+}
+
+function isPinError(ckr: number): boolean {
+  return ckr === CKR.PIN_INCORRECT || ckr === CKR.PIN_LOCKED;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens
+
+const trim = (s: string | undefined): string => (s ?? '').replace(/[\s\0]+$/u, '').trim();
+
+function pinState(flags: number): { state: PinState; retriesLeft?: number } {
+  if (flags & CKF.USER_PIN_LOCKED) return { state: 'locked', retriesLeft: 0 };
+  if (flags & CKF.USER_PIN_FINAL_TRY) return { state: 'finalTry', retriesLeft: 1 };
+  if (flags & CKF.USER_PIN_COUNT_LOW) return { state: 'countLow' };
+  if (flags & CKF.USER_PIN_TO_BE_CHANGED) return { state: 'toBeChanged' };
+  return { state: 'ok' };
+}
+
+function tokenInfoOf(state: State, info: Pkcs11TokenInfo): TokenInfo {
+  const serial = trim(info.serialNumber);
+  return {
+    provider: 'pkcs11',
+    tokenId: serial,
+    label: trim(info.label),
+    manufacturer: trim(info.manufacturerID),
+    model: trim(info.model),
+    serial,
+    present: true,
+    loggedIn: state.loginSessions.has(serial),
+    pin: pinState(info.flags),
+    protectedAuthPath: (info.flags & CKF.PROTECTED_AUTHENTICATION_PATH) !== 0,
+    rawFlags: info.flags,
+  };
+}
+
+/** Present slots with their token info; a slot whose token vanished meanwhile is left out. */
+async function presentTokens(
+  state: State,
+  signal?: AbortSignal,
+): Promise<{ slot: Pkcs11Handle; info: Pkcs11TokenInfo }[]> {
+  const slots = await call({ signal }, () => state.binding.C_GetSlotList(true));
+  const out: { slot: Pkcs11Handle; info: Pkcs11TokenInfo }[] = [];
+  for (const slot of slots) {
+    try {
+      const info = await call({ signal }, () => state.binding.C_GetTokenInfo(slot));
+      // A token without a serial (SoftHSM's free slot, an uninitialised card) cannot be addressed.
+      if (trim(info.serialNumber)) out.push({ slot, info });
+    } catch (e) {
+      if (!(e instanceof TokenNotPresentError)) throw e;
+    }
+  }
+  return out;
+}
+
+/** Re-resolves a token's slot by serial (slot ids are not stable, tokens.md §2.1). */
+async function resolveToken(
+  state: State,
+  token: TokenRef,
+  signal?: AbortSignal,
+): Promise<{ slot: Pkcs11Handle; info: Pkcs11TokenInfo; serial: string }> {
+  ensureOpen(state);
+  if (token.provider !== 'pkcs11') throw new TokenNotPresentError();
+  const found = (await presentTokens(state, signal)).find((t) => trim(t.info.serialNumber) === token.tokenId);
+  if (!found) {
+    await dropLoginSession(state, token.tokenId);
+    throw new TokenNotPresentError();
+  }
+  return { ...found, serial: token.tokenId };
+}
+
+function ensureOpen(state: State): void {
+  if (state.closed) throw new ProviderUnavailableError('not-running', 'the PKCS#11 adapter is closed');
+}
+
+async function moduleInfo(state: State, o: OpOptions = {}): Promise<Pkcs11ModuleDescription> {
+  ensureOpen(state);
+  const info = await call({ signal: o.signal }, () => state.binding.C_GetInfo());
+  const v = (x: Pkcs11Version) => `${x.major}.${x.minor}`;
+  return {
+    manufacturer: trim(info.manufacturerID),
+    libraryDescription: trim(info.libraryDescription),
+    version: v(info.libraryVersion),
+    cryptokiVersion: v(info.cryptokiVersion),
+  };
+}
+
+async function listTokens(state: State, o: OpOptions = {}): Promise<TokenInfo[]> {
+  ensureOpen(state);
+  return (await presentTokens(state, o.signal)).map((t) => tokenInfoOf(state, t.info));
+}
+
+async function getTokenInfo(state: State, token: TokenRef, o: OpOptions = {}): Promise<TokenInfo> {
+  return tokenInfoOf(state, (await resolveToken(state, token, o.signal)).info);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sessions and login
+
+/** Runs `fn` in a fresh session on the token's slot and closes the session afterwards. */
+async function withSession<T>(
+  state: State,
+  slot: Pkcs11Handle,
+  signal: AbortSignal | undefined,
+  fn: (session: Pkcs11Handle) => Promise<T>,
+): Promise<T> {
+  const session = await call({ signal }, () => state.binding.C_OpenSession(slot, CKF.SERIAL_SESSION));
+  try {
+    return await fn(session);
+  } finally {
+    await state.binding.C_CloseSession(session).catch(() => undefined);
+  }
+}
+
+function flagsReader(state: State, slot: Pkcs11Handle): () => Promise<number | undefined> {
+  return async () => (await state.binding.C_GetTokenInfo(slot)).flags;
+}
+
+/** Refuses to try a PIN when the token is locked or one wrong PIN away from locking. */
+function guardPin(flags: number, allowFinalTry: boolean): void {
+  if (flags & CKF.USER_PIN_LOCKED) throw new PinLockedError();
+  if (flags & CKF.USER_PIN_FINAL_TRY && !allowFinalTry) throw new PinIncorrectError({ retriesLeft: 1 });
+}
+
+async function login(state: State, token: TokenRef, pin: string | undefined, o: LoginOptions = {}): Promise<void> {
+  const { slot, info, serial } = await resolveToken(state, token, o.signal);
+  guardPin(info.flags, o.allowFinalTry === true);
+  const pinPad = (info.flags & CKF.PROTECTED_AUTHENTICATION_PATH) !== 0;
+  if (pin === undefined && !pinPad) throw new LoginRequiredError();
+  const kept = state.loginSessions.get(serial);
+  if (kept && sameHandle(kept.slot, slot)) return;
+  await dropLoginSession(state, serial);
+  const session = await call({ signal: o.signal }, () => state.binding.C_OpenSession(slot, CKF.SERIAL_SESSION));
+  try {
+    const ctx = { signal: o.signal, flags: flagsReader(state, slot), secret: true };
+    await call(ctx, () => loginCall(state, session, CKU.USER, pin).catch(alreadyLoggedIn));
+  } catch (e) {
+    await state.binding.C_CloseSession(session).catch(() => undefined);
+    throw e;
+  }
+  if (state.loginSessions.has(serial)) {
+    await state.binding.C_CloseSession(session).catch(() => undefined); // a concurrent login won
+    return;
+  }
+  state.loginSessions.set(serial, { slot, session });
+}
+
+/** C_Login, with the PIN pad form (no PIN argument) when `pin` is undefined. */
+function loginCall(state: State, session: Pkcs11Handle, userType: number, pin: string | undefined): Promise<void> {
+  return pin === undefined ? state.binding.C_Login(session, userType) : state.binding.C_Login(session, userType, pin);
+}
+
+/** CKR_USER_ALREADY_LOGGED_IN means success (login is token-wide, tokens.md §2). */
+function alreadyLoggedIn(e: unknown): void {
+  if (ckrOf(e) !== CKR.USER_ALREADY_LOGGED_IN) throw e;
+}
+
+async function logout(state: State, token: TokenRef, o: OpOptions = {}): Promise<void> {
+  ensureOpen(state);
+  checkAbort(o.signal);
+  const kept = state.loginSessions.get(token.tokenId);
+  if (!kept) return;
+  state.loginSessions.delete(token.tokenId);
+  try {
+    await call({ signal: o.signal }, () => state.binding.C_Logout(kept.session)).catch((e: unknown) => {
+      if (!(e instanceof LoginRequiredError || e instanceof TokenNotPresentError)) throw e;
+    });
+  } finally {
+    await state.binding.C_CloseSession(kept.session).catch(() => undefined);
+  }
+}
+
+async function dropLoginSession(state: State, serial: string): Promise<void> {
+  const kept = state.loginSessions.get(serial);
+  if (!kept) return;
+  state.loginSessions.delete(serial);
+  await state.binding.C_CloseSession(kept.session).catch(() => undefined);
+}
+
+function sameHandle(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+async function close(state: State): Promise<void> {
+  if (state.closed) return;
+  state.closed = true;
+  for (const serial of [...state.loginSessions.keys()]) await dropLoginSession(state, serial);
+  await state.binding.C_Finalize().catch(() => undefined);
+  await state.binding.close().catch(() => undefined);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Objects
+
+async function findObjects(
+  state: State,
+  session: Pkcs11Handle,
+  template: readonly Pkcs11Attribute[],
+  signal?: AbortSignal,
+): Promise<Pkcs11Handle[]> {
+  await call({ signal }, () => state.binding.C_FindObjectsInit(session, template));
+  const found: Pkcs11Handle[] = [];
+  try {
+    for (;;) {
+      const batch = await call({ signal }, () => state.binding.C_FindObjects(session, FIND_BATCH));
+      found.push(...batch);
+      if (batch.length < FIND_BATCH) break;
+    }
+  } finally {
+    await state.binding.C_FindObjectsFinal(session).catch(() => undefined);
+  }
+  return found;
+}
+
+/** Reads attributes one call each, so an attribute the object lacks leaves only itself out. */
+async function readAttributes(
+  state: State,
+  session: Pkcs11Handle,
+  object: Pkcs11Handle,
+  types: readonly number[],
+  signal?: AbortSignal,
+): Promise<Map<number, Uint8Array>> {
+  const out = new Map<number, Uint8Array>();
+  for (const type of types) {
+    try {
+      const [attr] = await call({ signal }, () => state.binding.C_GetAttributeValue(session, object, [{ type }]));
+      if (attr?.value) out.set(type, new Uint8Array(attr.value));
+    } catch (e) {
+      if (e instanceof TokenNotPresentError || (e instanceof DOMException && e.name === 'AbortError')) throw e;
+      if (signal?.aborted) throw e;
+    }
+  }
+  return out;
+}
+
+interface PrivateKeyInfo {
+  readonly handle: Pkcs11Handle;
+  readonly keyType: number | undefined;
+  readonly canSign: boolean;
+  readonly alwaysAuthenticate: boolean;
+  readonly attributes: Map<number, Uint8Array>;
+}
+
+async function privateKeys(
+  state: State,
+  session: Pkcs11Handle,
+  id: Uint8Array | undefined,
+  signal?: AbortSignal,
+): Promise<Map<string, PrivateKeyInfo>> {
+  const template: Pkcs11Attribute[] = [{ type: CKA.CLASS, value: CKO.PRIVATE_KEY }];
+  if (id) template.push({ type: CKA.ID, value: id });
+  const out = new Map<string, PrivateKeyInfo>();
+  for (const handle of await findObjects(state, session, template, signal)) {
+    const a = await readAttributes(
+      state,
+      session,
+      handle,
+      [
+        CKA.ID,
+        CKA.KEY_TYPE,
+        CKA.SIGN,
+        CKA.ALWAYS_AUTHENTICATE,
+        CKA.MODULUS,
+        CKA.EC_PARAMS,
+        CKA.GOSTR3410_PARAMS,
+        CKA.GOSTR3410_512PARAMS,
+      ],
+      signal,
+    );
+    const keyId = hexEncode(a.get(CKA.ID) ?? new Uint8Array(0)).toLowerCase();
+    const kt = a.get(CKA.KEY_TYPE);
+    const sign = a.get(CKA.SIGN);
+    const aa = a.get(CKA.ALWAYS_AUTHENTICATE);
+    if (out.has(keyId)) continue;
+    out.set(keyId, {
+      handle,
+      keyType: kt?.length ? decodeUlong(kt) : undefined,
+      canSign: sign ? decodeBool(sign) : true,
+      alwaysAuthenticate: aa ? decodeBool(aa) : false,
+      attributes: a,
+    });
+  }
+  return out;
+}
+
+interface CertificateObject {
+  readonly keyId: string;
+  readonly der: Uint8Array;
+  readonly label: string | undefined;
+}
+
+async function certificates(
+  state: State,
+  session: Pkcs11Handle,
+  id: Uint8Array | undefined,
+  signal?: AbortSignal,
+): Promise<CertificateObject[]> {
+  const template: Pkcs11Attribute[] = [
+    { type: CKA.CLASS, value: CKO.CERTIFICATE },
+    { type: CKA.CERTIFICATE_TYPE, value: CKC_X_509 },
+  ];
+  if (id) template.push({ type: CKA.ID, value: id });
+  const out: CertificateObject[] = [];
+  for (const handle of await findObjects(state, session, template, signal)) {
+    const a = await readAttributes(state, session, handle, [CKA.ID, CKA.VALUE, CKA.LABEL], signal);
+    const der = a.get(CKA.VALUE);
+    if (!der?.length) continue;
+    const label = a.get(CKA.LABEL);
+    out.push({
+      keyId: hexEncode(a.get(CKA.ID) ?? new Uint8Array(0)).toLowerCase(),
+      der,
+      label: label ? new TextDecoder().decode(label) : undefined,
+    });
+  }
+  return out;
+}
+
+/**
+ * Certificates on the token, each paired with the private key of the same CKA_ID. Certificates
+ * that do not parse or whose key no adapter signs with (GOST R 34.10-2001, other curves) are
+ * left out. Private keys are visible only after login on most tokens.
+ */
+async function listCertificates(state: State, token: TokenRef, o: OpOptions = {}): Promise<CertificateEntry[]> {
+  const { slot, serial } = await resolveToken(state, token, o.signal);
+  return withSession(state, slot, o.signal, async (session) => {
+    const certs = await certificates(state, session, undefined, o.signal);
+    const keys = await privateKeys(state, session, undefined, o.signal);
+    const out: CertificateEntry[] = [];
+    for (const c of certs) {
+      const keyAlgorithm = tryKeyAlgorithm(c.der);
+      if (!keyAlgorithm) continue;
+      const key = keys.get(c.keyId);
+      out.push({
+        key: { provider: 'pkcs11', tokenId: serial, keyId: c.keyId },
+        certificate: c.der,
+        keyAlgorithm,
+        hasPrivateKey: key !== undefined,
+        alwaysAuthenticate: key?.alwaysAuthenticate,
+        label: c.label,
+        storage: 'pkcs11',
+      });
+    }
+    return out;
+  });
+}
+
+function tryKeyAlgorithm(der: Uint8Array): KeyAlgorithm | undefined {
+  try {
+    return keyAlgorithmOfCertificate(der);
+  } catch (e) {
+    if (e instanceof DecodeError || e instanceof MechanismNotSupportedError) return undefined;
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signing
+
+function parseKeyId(key: KeyRef): Uint8Array {
+  if (key.provider !== 'pkcs11' || !/^(?:[0-9a-f]{2})*$/i.test(key.keyId)) {
+    throw new KeyNotFoundError({ message: 'not a PKCS#11 key reference' });
+  }
+  return hexDecode(key.keyId);
+}
+
+async function sign(
+  state: State,
+  key: KeyRef,
+  input: SignInput,
+  scheme: SignatureScheme,
+  o: SignOptions = {},
+): Promise<Uint8Array> {
+  const id = parseKeyId(key);
+  const { slot, info, serial } = await resolveToken(state, key, o.signal);
+  const mechanisms = await call({ signal: o.signal }, () => state.binding.C_GetMechanismList(slot));
+  return withSession(state, slot, o.signal, async (session) => {
+    const found = (await privateKeys(state, session, id, o.signal)).get(key.keyId.toLowerCase());
+    if (!found) {
+      const loggedOut = info.flags & CKF.LOGIN_REQUIRED && !state.loginSessions.has(serial);
+      throw loggedOut ? new LoginRequiredError() : new KeyNotFoundError();
+    }
+    if (!found.canSign) throw new MechanismNotSupportedError({ message: 'the key does not allow signing (CKA_SIGN)' });
+    const [cert] = await certificates(state, session, id, o.signal);
+    const keyAlgorithm = (cert && tryKeyAlgorithm(cert.der)) ?? keyAlgorithmOfAttributes(found);
+    const plan = selectMechanism({ keyType: found.keyType, keyAlgorithm, scheme, inputType: input.type, mechanisms });
+    const payload = plan.prepare(input);
+    // Without a PIN, only a PIN-pad reader can do the context-specific login.
+    const pinPad = (info.flags & CKF.PROTECTED_AUTHENTICATION_PATH) !== 0;
+    if (found.alwaysAuthenticate && o.pin === undefined && !pinPad) throw new LoginRequiredError();
+    const ctx = { signal: o.signal };
+    await call(ctx, () =>
+      state.binding.C_SignInit(session, { mechanism: plan.mechanism, parameter: plan.parameter }, found.handle),
+    );
+    if (found.alwaysAuthenticate) await contextLogin(state, slot, session, o);
+    const out = new Uint8Array(MAX_SIGNATURE);
+    return plan.finish(new Uint8Array(await call(ctx, () => state.binding.C_Sign(session, payload, out))));
+  });
+}
+
+/** CKU_CONTEXT_SPECIFIC login right after C_SignInit for CKA_ALWAYS_AUTHENTICATE keys (v2.40 §5.5). */
+async function contextLogin(state: State, slot: Pkcs11Handle, session: Pkcs11Handle, o: SignOptions): Promise<void> {
+  const flags = (await call({ signal: o.signal }, () => state.binding.C_GetTokenInfo(slot))).flags;
+  guardPin(flags, false);
+  const ctx = { signal: o.signal, flags: flagsReader(state, slot), secret: true };
+  await call(ctx, () => loginCall(state, session, CKU.CONTEXT_SPECIFIC, o.pin));
+}
+
+/** Named curves by OID (RFC 5480 §2.1.1.1). */
+const EC_CURVES: Record<string, 'P-256' | 'P-384' | 'P-521'> = {
+  '1.2.840.10045.3.1.7': 'P-256',
+  '1.3.132.0.34': 'P-384',
+  '1.3.132.0.35': 'P-521',
+};
+
+/** The key algorithm from the key's own attributes, for keys stored without a certificate. */
+function keyAlgorithmOfAttributes(key: PrivateKeyInfo): KeyAlgorithm {
+  const a = key.attributes;
+  switch (key.keyType) {
+    case CKK.RSA: {
+      const modulus = a.get(CKA.MODULUS);
+      if (modulus?.length) return { kind: 'RSA', modulusBits: bitLength(modulus) };
+      break;
+    }
+    case CKK.EC: {
+      const curve = EC_CURVES[oidText(a.get(CKA.EC_PARAMS))];
+      if (curve) return { kind: 'EC', namedCurve: curve };
+      break;
+    }
+    case CKK.EC_EDWARDS:
+      return { kind: 'EdDSA', curve: 'Ed25519' };
+    case CKK.GOSTR3410:
+    case CKK.GOSTR3410_512:
+      return {
+        kind: 'GOST2012',
+        bits: key.keyType === CKK.GOSTR3410_512 ? 512 : 256,
+        // the standard attribute first (Rutoken, TC26), JaCarta's own for 512-bit keys otherwise
+        paramSet: oidText(nonEmpty(a.get(CKA.GOSTR3410_PARAMS)) ?? a.get(CKA.GOSTR3410_512PARAMS)),
+      };
+  }
+  throw new MechanismNotSupportedError({ message: 'cannot tell the key algorithm (no certificate, unknown key type)' });
+}
+
+function nonEmpty(bytes: Uint8Array | undefined): Uint8Array | undefined {
+  return bytes?.length ? bytes : undefined;
+}
+
+function bitLength(bigEndian: Uint8Array): number {
+  let i = 0;
+  while (i < bigEndian.length && bigEndian[i] === 0) i++;
+  if (i === bigEndian.length) return 0;
+  return (bigEndian.length - i - 1) * 8 + (32 - Math.clz32(bigEndian[i] as number));
+}
+
+/** A DER OBJECT IDENTIFIER as dotted text, or '' when it is not one. */
+function oidText(bytes: Uint8Array | undefined): string {
+  try {
+    return bytes ? decodeDer(bytes, 'OBJECT IDENTIFIER').oid() : '';
+  } catch {
+    return '';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Token events
+
+/** Polls C_GetSlotList(true) while listeners are subscribed and reports changes by serial. */
+function createEvents(state: State, pollMs: number) {
+  const listeners = new Set<(event: TokenEvent) => void>();
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let known: Set<string> | undefined;
+  let busy = false;
+  /** Bumped whenever `known` is replaced, so a poll that started earlier drops its result. */
+  let generation = 0;
+  const update = (now: Set<string>) => {
+    const before = known;
+    known = now;
+    generation++;
+    if (!before) return;
+    for (const s of before) if (!now.has(s)) emit({ type: 'removed', token: { provider: 'pkcs11', tokenId: s } });
+    for (const s of now) if (!before.has(s)) emit({ type: 'inserted', token: { provider: 'pkcs11', tokenId: s } });
+  };
+  const poll = async () => {
+    if (busy || state.closed) return;
+    busy = true;
+    const started = generation;
+    try {
+      const now = new Set((await presentTokens(state)).map((t) => trim(t.info.serialNumber)));
+      if (started === generation && timer !== undefined) update(now);
+    } catch {
+      // A failed poll is retried at the next tick.
+    } finally {
+      busy = false;
+    }
+  };
+  const emit = (event: TokenEvent) => {
+    if (event.type === 'removed') void dropLoginSession(state, event.token.tokenId);
+    for (const l of [...listeners]) {
+      try {
+        l(event);
+      } catch {
+        // A listener's failure is its own.
+      }
+    }
+  };
+  const stop = () => {
+    if (timer !== undefined) clearInterval(timer);
+    timer = undefined;
+    known = undefined;
+    generation++;
+  };
+  const subscribe = (listener: (event: TokenEvent) => void): (() => void) => {
+    ensureOpen(state);
+    listeners.add(listener);
+    if (timer === undefined) {
+      void poll();
+      timer = setInterval(() => void poll(), pollMs);
+      (timer as { unref?: () => void }).unref?.();
+    }
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0) stop();
+    };
+  };
+  /** `listTokens` results while subscribed: changes are reported against what the caller saw. */
+  const observe = (serials: readonly string[]) => {
+    if (timer !== undefined) update(new Set(serials));
+  };
+  return { subscribe, stop, observe };
+}
