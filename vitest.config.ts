@@ -39,7 +39,7 @@ const chromiumArgs = [
 ];
 const chromiumPath = process.env.EDS_CHROMIUM ?? '/usr/bin/chromium';
 
-const include = ['packages/*/test/**/*.test.ts', 'tooling/*/test/**/*.test.ts'];
+const include = ['packages/*/test/**/*.test.ts', 'tooling/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'];
 
 export default defineConfig({
   test: {
@@ -73,6 +73,13 @@ export default defineConfig({
                 (await readFile(resolveVector(relative))).toString('base64'),
               readFixture: async (_ctx, relative: string) =>
                 (await readFile(resolveFixture(relative))).toString('base64'),
+              // NCALayer protocol servers (packages/pkcs11 tests) run in Node, loaded through the project's module runner.
+              ncaLayer: async (ctx, action: string, ...args: unknown[]) =>
+                (
+                  await ctx.project.import<typeof import('./tooling/test-support/src/ncalayer-server.ts')>(
+                    `${root}tooling/test-support/src/ncalayer-server.ts`,
+                  )
+                ).ncaLayerCommand(action, ...args),
             },
           },
         },
