@@ -166,7 +166,17 @@ export function keyUsageCheck(list: CheckList, cert: Certificate): void {
 export function pathChecks(list: CheckList, outcome: PathOutcome, proven: boolean, checked: boolean): void {
   const { path, error } = outcome;
   if (error) {
-    list.fail(`PATH_${error.reason}`, pathFailure(error, proven), { detail: error.message, certificate: error.index });
+    const r = error.revocation;
+    const params = r && {
+      source: r.source,
+      ...(r.revocationTime ? { revocationTime: iso(r.revocationTime) } : {}),
+      ...(r.reason ? { reason: r.reason } : {}),
+    };
+    list.fail(`PATH_${error.reason}`, pathFailure(error, proven), {
+      detail: error.message,
+      certificate: error.index,
+      ...(params ? { params } : {}),
+    });
     return;
   }
   if (!path) return;

@@ -1,6 +1,7 @@
 // Error families of @eds/verify (ARCHITECTURE.md, "Errors"): path validation and revocation.
 import type { Certificate } from '@eds/core/x509';
 import { EdsError } from '@eds/gost/errors';
+import type { RevocationResult } from './types';
 
 export { EdsError };
 
@@ -61,15 +62,18 @@ export class PathValidationError extends EdsError {
   readonly reason: PathFailureReason;
   readonly certificate: Certificate | undefined;
   readonly index: number | undefined;
+  /** For REVOKED, SUSPENDED and REVOCATION_UNKNOWN: the revocation answer that failed the path. */
+  readonly revocation: RevocationResult | undefined;
 
   constructor(
     reason: PathFailureReason,
     message: string,
-    options: { certificate?: Certificate; index?: number; cause?: unknown } = {},
+    options: { certificate?: Certificate; index?: number; cause?: unknown; revocation?: RevocationResult } = {},
   ) {
     super(`ERR_PATH_${reason}`, message, { cause: options.cause });
     this.reason = reason;
     this.certificate = options.certificate;
     this.index = options.index;
+    this.revocation = options.revocation;
   }
 }

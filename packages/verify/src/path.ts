@@ -3,7 +3,7 @@ import { allAlgorithms } from '@eds/core/all-algorithms';
 import type { Certificate } from '@eds/core/x509';
 import { type PathFailureReason, PathValidationError } from './errors';
 import { certificateKey, hexOf, nameKey } from './trust';
-import type { PathValidationOptions, RejectedPath, TrustAnchor, ValidatedPath } from './types';
+import type { PathValidationOptions, RejectedPath, RevocationResult, TrustAnchor, ValidatedPath } from './types';
 import { createLinkVerifier, type LinkVerifier, validateWith } from './validate';
 
 /** Default longest path, anchor included, counting self-issued intermediates as nothing. */
@@ -33,7 +33,13 @@ export class PathBuildError extends PathValidationError {
   constructor(
     reason: PathFailureReason,
     message: string,
-    options: { certificate?: Certificate; index?: number; cause?: unknown; rejected?: readonly RejectedPath[] } = {},
+    options: {
+      certificate?: Certificate;
+      index?: number;
+      cause?: unknown;
+      rejected?: readonly RejectedPath[];
+      revocation?: RevocationResult;
+    } = {},
   ) {
     super(reason, message, options);
     this.rejected = options.rejected ?? [];
@@ -44,6 +50,7 @@ export class PathBuildError extends PathValidationError {
 interface Ranked extends RejectedPath {
   readonly rank: number;
   readonly seq: number;
+  readonly revocation: RevocationResult | undefined;
 }
 
 function better(a: Ranked, b: Ranked): number {
@@ -123,7 +130,8 @@ class Search {
     if (e.reason === 'BUDGET') throw e;
     const rank = complete ? 2 : e.reason === 'NO_PATH' ? 0 : 1;
     const index = e.index;
-    this.rejected.push({ certificates, reason: e.reason, message: e.message, index, rank, seq: this.seq++ });
+    const revocation = e.revocation;
+    this.rejected.push({ certificates, reason: e.reason, message: e.message, index, rank, seq: this.seq++, revocation });
     if (this.rejected.length > MAX_REJECTED * 2) {
       this.rejected.sort(better);
       this.rejected.length = MAX_REJECTED;
@@ -255,12 +263,14 @@ function toError(search: Search, cause?: PathValidationError): PathBuildError {
       certificate: cause.certificate,
       index: cause.index,
       rejected,
+      ...(cause.revocation ? { revocation: cause.revocation } : {}),
     });
   }
   const top = ranked[0];
   if (!top) return new PathBuildError('NO_PATH', 'no certification path found', { rejected });
   const certificate = top.index === undefined ? undefined : top.certificates[top.index];
-  return new PathBuildError(top.reason, top.message, { certificate, index: top.index, rejected });
+  const revocation = top.revocation ? { revocation: top.revocation } : {};
+  return new PathBuildError(top.reason, top.message, { certificate, index: top.index, rejected, ...revocation });
 }
 
 /**

@@ -176,8 +176,15 @@ async function checkSignature(
 // ---------------------------------------------------------------------------------------------
 // Per-certificate checks
 
-function fail(reason: PathFailureReason, message: string, cert: Certificate, index: number, cause?: unknown): never {
-  throw new PathValidationError(reason, message, { certificate: cert, index, cause });
+function fail(
+  reason: PathFailureReason,
+  message: string,
+  cert: Certificate,
+  index: number,
+  cause?: unknown,
+  revocation?: RevocationResult,
+): never {
+  throw new PathValidationError(reason, message, { certificate: cert, index, cause, revocation });
 }
 
 /** Reads an extension getter; a decode failure is a MALFORMED certificate. */
@@ -516,7 +523,7 @@ async function checkRevocation(
       r.status !== 'unknown' && r.revocationTime !== undefined && r.revocationTime.getTime() > time.getTime();
     if (reason && !later && !(r.status === 'unknown' && mode === 'prefer')) {
       const what = r.reason ? ` (${r.reason})` : r.detail ? `: ${r.detail}` : '';
-      fail(reason, `revocation status ${r.status} from ${r.source}${what}`, cert, k);
+      fail(reason, `revocation status ${r.status} from ${r.source}${what}`, cert, k, undefined, r);
     }
   }
   return out;

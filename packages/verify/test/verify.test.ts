@@ -259,7 +259,11 @@ describe('verify: hostile containers (review findings)', () => {
     const planted = encodeSignedData({ ...t, version: 5, crls: [der.tlv(0xa1, der.oid('1.3.6.1.5.5.7.16.2'), old)] });
     const r = await check(planted, { revocationData: { crls: [crls.crls[0] as Uint8Array, freshCrl] } });
     expect(r.indication).not.toBe('TOTAL_PASSED');
-    expect(r.signatures[0]?.checks.find((c) => c.code.startsWith('PATH_'))?.code).toBe('PATH_REVOKED');
+    const revoked = r.signatures[0]?.checks.find((c) => c.code.startsWith('PATH_'));
+    expect(revoked?.code).toBe('PATH_REVOKED');
+    // the check carries what formatReport shows: the reason, the source and the time
+    expect(revoked?.params).toMatchObject({ reason: 'keyCompromise', source: 'embedded-crl' });
+    expect(revoked?.params?.revocationTime).toMatch(/^\d{4}-\d\d-\d\dT/);
     // and alone, an answer without nextUpdate from a month ago does not stand for now
     const alone = await check(planted, { revocationData: { crls: [crls.crls[0] as Uint8Array] } });
     expect([alone.indication, alone.subIndication]).toEqual(['INDETERMINATE', 'TRY_LATER']);
