@@ -11,6 +11,7 @@ import { runDemo } from './demo';
 import { DIGESTS, digestStream, formatDigestLine, isDigestName } from './digest';
 import { KEYGEN_USAGE, keygenCommand } from './keygen';
 import { SIGN_USAGE, signCommand } from './sign';
+import { TOKEN_USAGE, tokenCommand } from './token';
 import { VERIFY_USAGE, verifyCommand } from './verify';
 
 export type { CliIo } from './_cli';
@@ -25,6 +26,7 @@ ${KEYGEN_USAGE}
 ${CSR_USAGE}
 ${SIGN_USAGE}
 ${VERIFY_USAGE}
+${TOKEN_USAGE}
 
 Options:
   -h, --help       show this help
@@ -57,6 +59,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         return await signCommand(rest, io);
       case 'verify':
         return await verifyCommand(rest, io);
+      case 'token':
+        return await tokenCommand(rest, io);
       case '-v':
       case '--version':
         io.stdout(`${VERSION}\n`);

@@ -22,8 +22,10 @@ import { validationDataSource } from '@eds/verify/validation-data';
 import { type CliIo, UsageError } from './_cli';
 import { loadSigner } from './_key-file';
 import { signXmlFile, type XmlSignArgs, xmlArgs } from './_sign-xml';
+import { normaliseKeyId, tokenKeySigner, withModule } from './_token';
 
-export const SIGN_USAGE = `  sign <file> --key <key.pem|file.pfx> [--cert <cert.pem>] [--password-env VAR]
+export const SIGN_USAGE = `  sign <file> (--key <key.pem|file.pfx> [--cert <cert.pem>] [--password-env VAR]
+            | --token-module <pkcs11.so> --token-key <CKA_ID hex> [--token <serial>])
        [--detached] [--level BES|T|XLT1|LT] [--tsa <url>] [--add-to <existing.sig>]
        [--trust <root.pem>]... [--offline] [--chain <ca.pem>]... [--crl <file>]... [--ocsp <response>]...
        [--xml [--profile default|smev3|kazakh] [--reference-id ID] [--signature-parent ID]]
@@ -41,7 +43,9 @@ type Level = (typeof LEVELS)[number];
 
 interface SignArgs {
   file: string;
-  key: string;
+  /** `--key`, or the token key of `--token-module` and `--token-key` (the PIN from EDS_PIN or a prompt). */
+  key?: string | undefined;
+  token?: { module: string; keyId: string; serial?: string | undefined } | undefined;
   cert?: string | undefined;
   passwordEnv?: string | undefined;
   detached: boolean;
@@ -67,6 +71,9 @@ function parseSignArgs(args: readonly string[]): SignArgs {
     args: [...args],
     options: {
       key: { type: 'string', short: 'k' },
+      'token-module': { type: 'string' },
+      'token-key': { type: 'string' },
+      token: { type: 'string' },
       cert: { type: 'string', short: 'c' },
       'password-env': { type: 'string' },
       detached: { type: 'boolean', short: 'd', default: false },
@@ -90,7 +97,16 @@ function parseSignArgs(args: readonly string[]): SignArgs {
   });
   if (positionals.length !== 1) throw new UsageError('sign needs exactly one <file> to sign');
   const file = positionals[0] as string;
-  if (!values.key) throw new UsageError('sign needs --key <key.pem|file.pfx>');
+  const token = tokenArgs(values);
+  if (!values.key && !token)
+    throw new UsageError(
+      'sign needs --key <key.pem|file.pfx>, or --token-module <pkcs11.so> with --token-key <CKA_ID>',
+    );
+  if (values.key && token) throw new UsageError('--key and --token-module exclude each other');
+  if (token && (values.cert || values['password-env']))
+    throw new UsageError(
+      '--cert and --password-env apply to --key: the token holds the certificate, the PIN comes from EDS_PIN',
+    );
   const level = (values.level ?? 'BES').toUpperCase() as Level;
   if (!LEVELS.includes(level)) throw new UsageError(`unknown --level ${values.level} (choose BES, T, XLT1 or LT)`);
   const xml = values.xml ? xmlArgs(values, level) : undefined;
@@ -113,6 +129,7 @@ function parseSignArgs(args: readonly string[]): SignArgs {
   return {
     file,
     key: values.key,
+    token,
     cert: values.cert,
     passwordEnv: values['password-env'],
     detached: values.detached,
@@ -129,6 +146,19 @@ function parseSignArgs(args: readonly string[]): SignArgs {
     force: values.force,
     xml,
   };
+}
+
+function tokenArgs(values: {
+  'token-module'?: string | undefined;
+  'token-key'?: string | undefined;
+  token?: string | undefined;
+}): SignArgs['token'] {
+  const module = values['token-module'];
+  const keyId = values['token-key'];
+  if (module === undefined && keyId === undefined && values.token === undefined) return undefined;
+  if (module === undefined || keyId === undefined)
+    throw new UsageError('signing with a token needs both --token-module <pkcs11.so> and --token-key <CKA_ID hex>');
+  return { module, keyId: normaliseKeyId(keyId), serial: values.token };
 }
 
 function urlProtocol(text: string): string {
@@ -294,9 +324,20 @@ export async function signCommand(args: readonly string[], io: CliIo): Promise<n
   await checkOutput(a.out, a.force);
   const info = await stat(a.file);
   if (!info.isFile()) throw new EdsError('ERR_CLI_NOT_A_FILE', `${a.file} is not a file`);
-  const signer = await loadSigner(io, a.key, { certFile: a.cert, passwordEnv: a.passwordEnv });
+  const token = a.token;
+  if (token) {
+    return withModule(token.module, async (adapter) =>
+      signWith(a, io, await tokenKeySigner(io, adapter, token.keyId, token.serial)),
+    );
+  }
+  const signer = await loadSigner(io, a.key as string, { certFile: a.cert, passwordEnv: a.passwordEnv });
   if (!signer.certificate)
     throw new UsageError(`${a.key} holds no certificate: give the signer's certificate with --cert <cert.pem>`);
+  return signWith(a, io, signer);
+}
+
+/** Signs with `signer` (a software key or a token key) and writes the output. */
+async function signWith(a: SignArgs, io: CliIo, signer: Signer): Promise<number> {
   if (a.xml) {
     const xml = await signXmlFile(a.file, signer, a.xml, tsaOf(a));
     await writeOutput(a.out, xml, a.force);
