@@ -63,16 +63,3 @@ describe('eds digest', () => {
     expect(r.err).toContain('Usage: eds');
   });
 });
-
-describe('eds demo', () => {
-  it('hashes the sample document, signs and verifies it, and passes its self-checks', async () => {
-    const r = await eds(['demo']);
-    expect(r.code).toBe(0);
-    expect(r.out).toMatch(/streebog256: [0-9a-f]{64} {2}document\.txt/);
-    expect(r.out).toMatch(/streebog512: [0-9a-f]{128} {2}document\.txt/);
-    expect(r.out).toContain('RFC 6986 §10.1 example 1: OK');
-    expect(r.out).toMatch(/public key \(x \|\| y, little-endian\): [0-9a-f]{128}\n/);
-    expect(r.out).toMatch(/signature \(s \|\| r, big-endian\): +[0-9a-f]{128}\n/);
-    expect(r.out).toContain('Verification: signature valid; document changed by one bit: rejected');
-  });
-});
