@@ -131,7 +131,15 @@ class Search {
     const rank = complete ? 2 : e.reason === 'NO_PATH' ? 0 : 1;
     const index = e.index;
     const revocation = e.revocation;
-    this.rejected.push({ certificates, reason: e.reason, message: e.message, index, rank, seq: this.seq++, revocation });
+    this.rejected.push({
+      certificates,
+      reason: e.reason,
+      message: e.message,
+      index,
+      rank,
+      seq: this.seq++,
+      revocation,
+    });
     if (this.rejected.length > MAX_REJECTED * 2) {
       this.rejected.sort(better);
       this.rejected.length = MAX_REJECTED;
