@@ -269,7 +269,7 @@ interface Device {
  *   ProviderError (unknown plug-in codes, with the code and its name), the signal's reason.
  * @example
  * ```ts
- * import rutoken from '@aktivco/rutoken-plugin';
+ * // rutoken: the default export of npm @aktivco/rutoken-plugin (the page installs it; not an SDK dependency)
  * const adapter = createRutokenAdapter({ loadPlugin: () => rutoken.ready.then(() => rutoken.loadPlugin()) });
  * const [token] = await adapter.listTokens(); // token.pin.retriesLeft is exact
  * await adapter.login(token, pinFromUser);
