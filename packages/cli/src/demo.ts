@@ -189,7 +189,12 @@ async function cadesSteps(demo: Demo): Promise<void> {
   heading(io, 6, 'Новая подпись после отзыва и её проверка', 'A new signature after the revocation, verified');
   const second = await signDocument(demo, LATER_DOCUMENT);
   showReport(demo, await verifyCms(demo, second), 'revoked', 'CAdES-T after revocation');
-  heading(io, 7, 'Первая подпись после отзыва', 'The first signature after the revocation');
+  heading(
+    io,
+    7,
+    'Первая подпись, проверенная после отзыва',
+    'The first signature, verified again after the revocation',
+  );
   const again = await verifyCms(demo, first);
   const ok = again.indication === 'TOTAL_PASSED';
   const verdict = (lang: 'ru' | 'en') => formatReport(again, { lang }).split('\n')[0];
