@@ -175,6 +175,7 @@ const KEY_TYPES: Record<KeyAlgorithm['kind'], readonly number[]> = {
   EC: [CKK.EC],
   EdDSA: [CKK.EC_EDWARDS],
   GOST2012: [CKK.GOSTR3410, CKK.GOSTR3410_512],
+  other: [],
 };
 
 /** A raw or hash-and-sign pair for one key and scheme, before the mechanism list is consulted. */
@@ -212,6 +213,7 @@ const identity = (b: Uint8Array): Uint8Array => b;
  */
 export function selectMechanism(query: MechanismQuery): MechanismPlan {
   const { keyAlgorithm, keyType, scheme } = query;
+  if (keyAlgorithm.kind === 'other') throw unsupported(`no signing with ${keyAlgorithm.oid} keys`);
   if (keyType !== undefined && !KEY_TYPES[keyAlgorithm.kind]?.includes(keyType)) {
     throw unsupported(`key type 0x${keyType.toString(16)} does not fit a ${keyAlgorithm.kind} key`);
   }

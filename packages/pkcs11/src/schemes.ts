@@ -7,6 +7,7 @@ import {
   ed25519,
   gost2012_256,
   gost2012_512,
+  parseAlgorithmIdentifier,
   rsaPkcs1Sha256,
   rsaPkcs1Sha384,
   rsaPkcs1Sha512,
@@ -14,7 +15,9 @@ import {
   rsaPssSha384,
   rsaPssSha512,
 } from '@eds/core/algorithms';
+import { decodeDer, TAG } from '@eds/core/asn1';
 import { gostr3411_2012_256, gostr3411_2012_512, sha1, sha256, sha384, sha512 } from '@eds/core/digests';
+import { UnsupportedAlgorithmError } from '@eds/core/errors';
 import { parsePublicKey } from '@eds/core/keys';
 import type { DigestAlgorithm, PublicKey, SignatureAlgorithm } from '@eds/core/types';
 import { parseCertificate } from '@eds/core/x509';
@@ -37,17 +40,24 @@ const HASHES: Record<HashAlg, DigestAlgorithm> = {
 };
 
 /**
- * The key algorithm of a public key.
+ * The key algorithm of a public key (DER SubjectPublicKeyInfo, RFC 5280 §4.1.2.7, or a parsed
+ * key). Keys the SDK does not sign with — GOST R 34.10-2001, Kazakh GOST 34.310, curves other than
+ * P-256/384/521, unknown algorithms — are `{ kind: 'other', oid, parameter? }`, never an error.
  *
- * @throws {MechanismNotSupportedError} for keys no adapter signs with (GOST R 34.10-2001, other
- *   curves).
+ * @throws {DecodeError} when `key` is not a DER SubjectPublicKeyInfo.
  * @example
  * ```ts
  * keyAlgorithmOf(parseCertificate(der).spki); // { kind: 'EC', namedCurve: 'P-256' }
  * ```
  */
 export function keyAlgorithmOf(key: PublicKey | Uint8Array): KeyAlgorithm {
-  const k = key instanceof Uint8Array ? parsePublicKey(key) : key;
+  let k: PublicKey;
+  try {
+    k = key instanceof Uint8Array ? parsePublicKey(key) : key;
+  } catch (e) {
+    if (e instanceof UnsupportedAlgorithmError && key instanceof Uint8Array) return otherOf(key);
+    throw e;
+  }
   switch (k.type) {
     case 'rsa':
       return { kind: 'RSA', modulusBits: k.bits };
@@ -62,15 +72,28 @@ export function keyAlgorithmOf(key: PublicKey | Uint8Array): KeyAlgorithm {
       break;
     }
   }
-  throw new MechanismNotSupportedError({ message: `no token signing with ${k.type} keys (${k.curveOid ?? ''})` });
+  return otherOf(k.spki);
+}
+
+/** `{ kind: 'other' }` with the SPKI's algorithm OID and, when it is an OID, its parameter. */
+function otherOf(spki: Uint8Array): KeyAlgorithm {
+  const algorithm = parseAlgorithmIdentifier(
+    decodeDer(spki, 'subjectPublicKeyInfo').read().next(TAG.SEQUENCE, 'algorithm'),
+  );
+  let parameter: string | undefined;
+  if (algorithm.params?.[0] === TAG.OID) parameter = decodeDer(algorithm.params, 'parameters').oid();
+  else if (algorithm.params?.[0] === TAG.SEQUENCE) {
+    const first = decodeDer(algorithm.params, 'parameters').read().optional(TAG.OID, 'publicKeyParamSet');
+    parameter = first?.oid();
+  }
+  return { kind: 'other', oid: algorithm.oid, ...(parameter ? { parameter } : {}) };
 }
 
 /**
  * The key algorithm of a certificate's subject key (DER certificate).
  *
  * @throws {DecodeError} when `certificate` is not a certificate.
- * @throws {MechanismNotSupportedError} as {@link keyAlgorithmOf}.
- * @example
+ *  * @example
  * ```ts
  * keyAlgorithmOfCertificate(der).kind; // 'GOST2012'
  * ```
@@ -90,6 +113,8 @@ export function keyAlgorithmOfCertificate(certificate: Uint8Array): KeyAlgorithm
  */
 export function defaultScheme(key: KeyAlgorithm): SignatureScheme {
   switch (key.kind) {
+    case 'other':
+      throw new MechanismNotSupportedError({ message: `no signing with ${key.oid} keys` });
     case 'RSA':
       return { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
     case 'EC':

@@ -122,6 +122,8 @@ function makeHeld(
   label: string | undefined,
 ): Held {
   const keyAlgorithm = keyAlgorithmOf(key.publicKey);
+  if (keyAlgorithm.kind === 'other')
+    throw new MechanismNotSupportedError({ message: `no signing with ${key.type} keys (${keyAlgorithm.oid})` });
   const entry: CertificateEntry = Object.freeze({
     key: Object.freeze({ provider: 'software', tokenId, keyId: cert.fingerprintHex('sha1') }),
     certificate: cert.raw.slice(),

@@ -25,12 +25,18 @@ export interface KeyRef extends TokenRef {
 /** Hash functions a scheme can name. */
 export type HashAlg = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512' | 'STREEBOG-256' | 'STREEBOG-512';
 
-/** What kind of key a certificate or token object holds (from the certificate's SPKI). */
+/**
+ * What kind of key a certificate or token object holds (from the certificate's SPKI). `other`:
+ * a key the SDK does not sign with (GOST R 34.10-2001, Kazakh GOST 34.310, other curves) — listed,
+ * so a picker can show it and a provider that builds its own CMS (NCALayer) can use it, but
+ * refused by raw signing with MechanismNotSupportedError.
+ */
 export type KeyAlgorithm =
   | { readonly kind: 'RSA'; readonly modulusBits: number }
   | { readonly kind: 'EC'; readonly namedCurve: 'P-256' | 'P-384' | 'P-521' }
   | { readonly kind: 'EdDSA'; readonly curve: 'Ed25519' }
-  | { readonly kind: 'GOST2012'; readonly bits: 256 | 512; readonly paramSet: string };
+  | { readonly kind: 'GOST2012'; readonly bits: 256 | 512; readonly paramSet: string }
+  | { readonly kind: 'other'; readonly oid: string; readonly parameter?: string | undefined };
 
 /**
  * How to sign. Outputs are always in the form X.509 and CMS use: RSA as is, ECDSA as IEEE P1363

@@ -1,13 +1,21 @@
 import type { KeySpec } from '@eds/core/testing';
 import { createTestCa } from '@eds/core/testing';
+import { parseCertificate } from '@eds/core/x509';
 import { MechanismNotSupportedError } from '@eds/pkcs11/errors';
-import { defaultScheme, digestOf, keyAlgorithmOfCertificate, signatureAlgorithmFor } from '@eds/pkcs11/schemes';
+import {
+  defaultScheme,
+  digestOf,
+  keyAlgorithmOf,
+  keyAlgorithmOfCertificate,
+  signatureAlgorithmFor,
+} from '@eds/pkcs11/schemes';
 import type { HashAlg, KeyAlgorithm, SignatureScheme } from '@eds/pkcs11/types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 const hashes: HashAlg[] = ['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512', 'STREEBOG-256', 'STREEBOG-512'];
 const keys: KeyAlgorithm[] = [
+  { kind: 'other', oid: '1.2.643.2.2.19', parameter: '1.2.643.2.2.35.1' },
   { kind: 'RSA', modulusBits: 2048 },
   { kind: 'EC', namedCurve: 'P-256' },
   { kind: 'EC', namedCurve: 'P-384' },
@@ -46,8 +54,23 @@ describe('schemes', () => {
     expect(keyAlgorithmOfCertificate(leaf.certificate)).toEqual(expected);
   });
 
+  it('a key the SDK does not sign with is kind "other" with its OIDs, and refused by signing', async () => {
+    const ca = await createTestCa({ keySpec: { type: 'ecdsa', curve: 'P-256' } });
+    const leaf = await ca.issue({ keySpec: { type: 'ecdsa', curve: 'P-256' } });
+    // the P-256 OID (1.2.840.10045.3.1.7) of the SPKI patched to prime192v1 (…3.1.1), same length
+    const spki = parseCertificate(leaf.certificate).spki.slice();
+    const p256 = [0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+    const at = spki.findIndex((_, i) => p256.every((b, j) => spki[i + j] === b));
+    expect(at).toBeGreaterThan(0);
+    spki[at + 9] = 0x01;
+    const other = keyAlgorithmOf(spki);
+    expect(other).toEqual({ kind: 'other', oid: '1.2.840.10045.2.1', parameter: '1.2.840.10045.3.1.1' });
+    expect(() => defaultScheme(other)).toThrow(MechanismNotSupportedError);
+    expect(() => signatureAlgorithmFor({ name: 'ECDSA', hash: 'SHA-256' }, other)).toThrow(MechanismNotSupportedError);
+  });
+
   it('the default scheme of every key kind names an algorithm that fits it', () => {
-    const names = keys.map((k) => signatureAlgorithmFor(defaultScheme(k), k).name);
+    const names = keys.filter((k) => k.kind !== 'other').map((k) => signatureAlgorithmFor(defaultScheme(k), k).name);
     expect(names).toEqual([
       'rsa-pkcs1-sha256',
       'ecdsa-sha256',
@@ -60,7 +83,7 @@ describe('schemes', () => {
   });
 
   it('signatureAlgorithmFor is total: an algorithm of the key type or MechanismNotSupportedError', () => {
-    const keyType = { RSA: 'rsa', EC: 'ecdsa', EdDSA: 'ed25519', GOST2012: 'gost2012' } as const;
+    const keyType = { RSA: 'rsa', EC: 'ecdsa', EdDSA: 'ed25519', GOST2012: 'gost2012', other: '-' } as const;
     fc.assert(
       fc.property(fc.constantFrom(...keys), scheme, (key, s) => {
         try {
