@@ -4,7 +4,7 @@ import type { Signer } from '@eds/core/types';
 import { KeyNotFoundError, TokenNotPresentError } from '@eds/pkcs11/errors';
 import { openPkcs11, type Pkcs11Adapter } from '@eds/pkcs11/pkcs11';
 import { tokenSigner } from '@eds/pkcs11/token-signer';
-import type { CertificateEntry, TokenInfo } from '@eds/pkcs11/types';
+import type { TokenInfo } from '@eds/pkcs11/types';
 import { type CliIo, UsageError } from './_cli';
 
 /** The environment variable the PIN is read from; never from the command line. */
@@ -42,11 +42,13 @@ export async function pickTokens(adapter: Pkcs11Adapter, serial: string | undefi
 }
 
 /**
- * A Signer over the key `keyId` (CKA_ID in hex) and its certificate: the token is the one given
- * by `serial`, or the only present token that holds such a key. Logs in first (certificates of
- * some tokens are visible only then).
+ * A Signer over the key `keyId` (CKA_ID in hex) and its certificate. The token is the one given by
+ * `serial`, else the one present token whose certificates (public objects, read without a PIN)
+ * include that CKA_ID; only that token is logged in, so one PIN is never tried on several tokens
+ * (a wrong try counts against each token's PIN). A token that shows certificates only after login
+ * must be named with `--token` when more than one token is present.
  *
- * @throws {KeyNotFoundError} when no token has a key and certificate with that CKA_ID.
+ * @throws {KeyNotFoundError} when the chosen token has no certificate and private key with that CKA_ID.
  */
 export async function tokenKeySigner(
   io: CliIo,
@@ -55,19 +57,23 @@ export async function tokenKeySigner(
   serial: string | undefined,
 ): Promise<Signer> {
   const wanted = normaliseKeyId(keyId);
-  const found: Array<{ token: TokenInfo; entry: CertificateEntry }> = [];
-  for (const token of await pickTokens(adapter, serial)) {
-    if (token.loggedIn !== true) await adapter.login(token, await readPin(io, token));
-    for (const entry of await adapter.listCertificates(token)) {
-      if (entry.key.keyId === wanted && entry.hasPrivateKey) found.push({ token, entry });
-    }
+  const tokens = await pickTokens(adapter, serial);
+  const holders: TokenInfo[] = [];
+  for (const token of tokens) {
+    if ((await adapter.listCertificates(token)).some((e) => e.key.keyId === wanted)) holders.push(token);
   }
-  if (found.length > 1)
+  if (holders.length > 1)
     throw new UsageError(`more than one token holds key ${wanted}: choose one with --token <serial>`);
-  const match = found[0];
-  if (!match) throw new KeyNotFoundError({ message: `no certificate with a private key of CKA_ID ${wanted}` });
-  const pin = async () => readPin(io, match.token);
-  return tokenSigner({ adapter, entry: match.entry, pin });
+  const token = holders[0] ?? (tokens.length === 1 ? tokens[0] : undefined);
+  if (!token) {
+    const why =
+      tokens.length === 0 ? 'no token is present' : `none of the ${tokens.length} tokens shows it without a PIN`;
+    throw new UsageError(`key ${wanted}: ${why}; choose the token with --token <serial>`);
+  }
+  if (token.loggedIn !== true) await adapter.login(token, await readPin(io, token));
+  const entry = (await adapter.listCertificates(token)).find((e) => e.key.keyId === wanted && e.hasPrivateKey);
+  if (!entry) throw new KeyNotFoundError({ message: `no certificate with a private key of CKA_ID ${wanted}` });
+  return tokenSigner({ adapter, entry, pin: async () => readPin(io, token) });
 }
 
 /** CKA_ID as lower-case hex without separators ("0A:1b" → "0a1b"). */

@@ -39,6 +39,10 @@ export async function tokenCommand(args: readonly string[], io: CliIo): Promise<
       if (!values.json && tokens.length === 0) io.stdout('no token present\n');
       return 0;
     }
+    if (values.login && tokens.length > 1)
+      throw new UsageError(
+        '--login with several tokens present: choose one with --token <serial> (a PIN is tried on one token only)',
+      );
     const out: Array<{ token: TokenInfo; certificates: CertificateEntry[] }> = [];
     for (const token of tokens) {
       if (values.login && token.loggedIn !== true) await adapter.login(token, await readPin(io, token));

@@ -1,4 +1,5 @@
 // `eds token list|certs` and `eds sign --token-module/--token-key` on a real SoftHSM2 token; the CAdES is checked by `openssl cms -verify` and the PIN is never printed.
+import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodePem } from '@eds/core/encoding';
@@ -127,6 +128,43 @@ describe('eds sign with a token key', () => {
       expect(unknown.code).toBe(1);
       expect(unknown.err).toContain('no certificate with a private key of CKA_ID ff');
     }));
+});
+
+// Last: it adds a second token, with another PIN, to the module's slots.
+describe('two tokens', () => {
+  it('the PIN goes only to the token that holds the key; --login needs --token', async () => {
+    const env = { ...process.env, SOFTHSM2_CONF: hsm.conf };
+    execFileSync(
+      'softhsm2-util',
+      ['--init-token', '--free', '--label', 'other', '--so-pin', '87654321', '--pin', '9999'],
+      {
+        env,
+      },
+    );
+    const listed = JSON.parse((await eds(['token', 'list', '--module', hsm.modulePath, '--json'])).out);
+    const other = listed.find((t: { label: string }) => t.label === 'other');
+    expect(other?.pin.state).toBe('ok');
+    await withTempDir(async (dir) => {
+      const doc = join(dir, 'd.txt');
+      await writeFile(doc, 'два токена');
+      const r = await eds(['sign', doc, '--token-module', hsm.modulePath, '--token-key', 'e1'], {
+        env: { EDS_PIN: PIN },
+      });
+      expect(r.err).toBe(`signature (CAdES-BES) written to ${doc}.sig\n`);
+      expect(r.code).toBe(0);
+    });
+    // the other token (PIN 9999) was never offered EDS_PIN: no failed try is counted against it
+    const after = JSON.parse((await eds(['token', 'list', '--module', hsm.modulePath, '--json'])).out);
+    expect(after.find((t: { label: string }) => t.label === 'other')?.pin.state).toBe('ok');
+    const many = await eds(['token', 'certs', '--module', hsm.modulePath, '--login'], { env: { EDS_PIN: PIN } });
+    expect(many.code).toBe(2);
+    expect(many.err).toContain('--token <serial>');
+    const one = await eds(['token', 'certs', '--module', hsm.modulePath, '--login', '--token', hsm.serial], {
+      env: { EDS_PIN: PIN },
+    });
+    expect(one.code).toBe(0);
+    expect(one.out).toContain('key e1');
+  });
 });
 
 function equal(a: Uint8Array, b: Uint8Array): boolean {
