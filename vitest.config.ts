@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import { CHROMIUM_ARGS, chromiumPath } from './tooling/test-support/src/chromium.ts';
 import { resolveFixture, resolveVector } from './tooling/test-support/src/vectors-path.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -25,19 +26,6 @@ const supportAlias = (runtime: 'node' | 'browser') => [
   },
   { find: /^@eds\/test-support\/(.+)$/, replacement: `${root}tooling/test-support/src/$1.ts` },
 ];
-
-// Flags from TESTING.md: Debian's Chromium, no downloads, no background traffic.
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
-const chromiumPath = process.env.EDS_CHROMIUM ?? '/usr/bin/chromium';
 
 const include = ['packages/*/test/**/*.test.ts', 'tooling/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'];
 
@@ -64,7 +52,7 @@ export default defineConfig({
             headless: true,
             screenshotFailures: false,
             provider: playwright({
-              launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
+              launchOptions: { executablePath: chromiumPath(), args: [...CHROMIUM_ARGS] },
             }),
             instances: [{ browser: 'chromium' }],
             commands: {

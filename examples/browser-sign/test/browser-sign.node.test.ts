@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { base64Encode, encodePem } from '@eds/core/encoding';
 import { createPkcs12 } from '@eds/core/pkcs12';
 import { createTestCa, type IssuedCertificate, type TestCa, testIdentifiers } from '@eds/core/testing';
-import { COMPONENTS, requireComponent } from '@eds/test-support/components';
+import { CHROMIUM_ARGS, requireChromium } from '@eds/test-support/chromium';
 import { startNcaLayerServer } from '@eds/test-support/ncalayer-server';
 import { type Browser, chromium, type Page } from 'playwright';
 import { build, type PreviewServer, preview } from 'vite';
@@ -18,18 +18,6 @@ import type { FakeBridgesConfig } from './fake-bridges-page.ts';
 const exampleDir = fileURLToPath(new URL('..', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const screenshotDir = join(repoRoot, 'test-results', 'browser-sign');
-
-// The flags of the root vitest.config.ts (TESTING.md): Debian's Chromium, no downloads, no background traffic.
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
 
 // The verdicts are formatReport's own wording (@eds/verify/format); the page shows the first line.
 const VALID = { ru: 'Подлинность документа подтверждена', en: 'Signature is valid' };
@@ -58,14 +46,6 @@ let documentB: string;
 /** The INN and SNILS of a qualified person's subject. */
 function pick(ids: ReturnType<typeof testIdentifiers>): { inn: string; snils: string } {
   return { inn: ids.inn, snils: ids.snils };
-}
-
-/** Chromium from the Debian package, or EDS_CHROMIUM; fails naming the package when absent. */
-function chromiumPath(): string {
-  const custom = process.env.EDS_CHROMIUM;
-  if (custom) requireComponent({ ...COMPONENTS.chromium, command: custom });
-  else requireComponent(COMPONENTS.chromium);
-  return custom ?? '/usr/bin/chromium';
 }
 
 /** A GOST R 34.10-2012 (256) signer in the Russian qualified profile, its PFX in the TC26 dialect, the root as PEM. */
@@ -244,7 +224,7 @@ function bridgeKey(leaf: IssuedCertificate) {
 let bridgesScript: Promise<string>;
 
 beforeAll(async () => {
-  const executablePath = chromiumPath();
+  const executablePath = requireChromium();
   gostRoot = await createTestCa({
     keySpec: { type: 'gost2012-256' },
     profile: 'russian-qualified',
@@ -262,7 +242,7 @@ beforeAll(async () => {
   bridgesScript.catch(() => undefined); // awaited by the bridge tests
   const address = server.httpServer.address() as AddressInfo;
   baseUrl = `http://127.0.0.1:${address.port}/`;
-  browser = await chromium.launch({ executablePath, args: chromiumArgs, headless: true });
+  browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS], headless: true });
 }, 240_000);
 
 afterAll(async () => {

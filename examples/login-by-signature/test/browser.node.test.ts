@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { base64Encode } from '@eds/core/encoding';
 import { createFetcher } from '@eds/core/fetcher';
-import { COMPONENTS, requireComponent } from '@eds/test-support/components';
+import { CHROMIUM_ARGS, requireChromium } from '@eds/test-support/chromium';
 import { createTrustStore } from '@eds/verify/trust';
 import { build } from 'esbuild';
 import { type Browser, chromium, type Page } from 'playwright';
@@ -14,17 +14,6 @@ import { createLoginServer, type LoginServer } from '../src/app.ts';
 import { createDemoPki, type DemoPki, userPfx } from '../src/demo-pki.ts';
 import { buildPage, edsSources } from '../src/page.ts';
 
-// The flags of the root vitest.config.ts (TESTING.md): Debian's Chromium, no downloads, no background traffic.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
 const PASSWORD = 'пароль к ключу';
 const SCREENSHOT = fileURLToPath(new URL('../../../test-results/login-by-signature.png', import.meta.url));
 
@@ -38,8 +27,7 @@ let strangerPfx: Uint8Array;
 let fakeBridge: string;
 
 beforeAll(async () => {
-  const executablePath = process.env.EDS_CHROMIUM ?? '/usr/bin/chromium';
-  requireComponent({ ...COMPONENTS.chromium, command: executablePath }); // fails naming the Debian package
+  const executablePath = requireChromium(); // fails naming the Debian package
   pki = await createDemoPki();
   const alice = await pki.issueUser({ surname: 'Иванова', givenName: 'Мария Петровна' });
   const stranger = await pki.issueUser({ surname: 'Петров', givenName: 'Пётр Петрович' });
@@ -58,7 +46,7 @@ beforeAll(async () => {
     page: await buildPage(),
   });
   url = (await app.listen(0)).url;
-  browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS] });
 });
 
 afterAll(async () => {
