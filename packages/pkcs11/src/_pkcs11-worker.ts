@@ -1,20 +1,22 @@
-// pkcs11js in a node:worker_threads Worker, so blocking PKCS#11 calls (C_Login on a PIN pad,
-// C_FindObjects, C_WaitForSlotEvent) never block the event loop (tokens.md §2 "Async", §7).
+// pkcs11js in node:worker_threads Workers, one per library path, so blocking PKCS#11 calls (C_Login
+// on a PIN pad, C_FindObjects, C_WaitForSlotEvent) never block the event loop nor another module
+// (tokens.md §2 "Async", §7).
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { ProviderError, ProviderUnavailableError } from './errors';
-import { PKCS11_BINDING_METHODS, type Pkcs11Binding } from './pkcs11';
+import { moduleLoadError, PKCS11_BINDING_METHODS, type Pkcs11Binding } from './pkcs11';
 
 /**
  * The worker, as CommonJS source run with `eval: true` (works from sources and from dist alike).
- * One pkcs11js instance per library path, shared by every binding of the process and reference
- * counted, because a second C_Initialize of a module fails (pkcs11js#62). Arguments arrive as
- * Uint8Array and become Buffers; results go back as plain Uint8Array copies.
+ * One worker per library path, holding one pkcs11js instance shared by every binding of the
+ * process on that path and reference counted, because a second C_Initialize of a module fails
+ * (pkcs11js#62). Arguments arrive as Uint8Array and become Buffers; results go back as plain
+ * Uint8Array copies. `load` hands the path to pkcs11js as given, so dlopen/LoadLibrary search
+ * bare library names.
  */
 const WORKER_SOURCE = `
 'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
-const fs = require('node:fs');
 let PKCS11;
 let bindingError;
 try { PKCS11 = require(workerData.pkcs11js).PKCS11; } catch (e) { bindingError = e; }
@@ -52,7 +54,6 @@ function load(instance, path) {
   if (instances.has(instance)) throw fail('AlreadyLoaded', 'binding already loaded');
   let m = modules.get(path);
   if (!m) {
-    if (!fs.existsSync(path)) throw fail('ModuleNotFound', 'no such file: ' + path);
     const lib = new PKCS11();
     lib.load(path);
     m = { lib, users: 0, initialized: false };
@@ -111,6 +112,7 @@ interface Reply {
 
 interface Shared {
   readonly worker: Worker;
+  readonly path: string;
   readonly pending: Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>;
   users: number;
   nextId: number;
@@ -118,7 +120,8 @@ interface Shared {
   exited: boolean;
 }
 
-let shared: Shared | undefined;
+/** Workers by library path: a blocking call on one module (a PIN pad) never holds up another. */
+const workers = new Map<string, Shared>();
 let nextInstance = 1;
 
 function resolvePkcs11js(): string {
@@ -139,22 +142,21 @@ function missingBinding(detail: string, cause?: unknown): ProviderUnavailableErr
   );
 }
 
-function startWorker(): Shared {
-  const pkcs11js = resolvePkcs11js();
+function startWorker(pkcs11js: string, path: string): Shared {
   let worker: Worker;
   try {
     worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { pkcs11js } });
   } catch (cause) {
     throw new ProviderUnavailableError('unsupported-runtime', 'cannot start a worker thread for PKCS#11', { cause });
   }
-  const s: Shared = { worker, pending: new Map(), users: 0, nextId: 1, exited: false };
+  const s: Shared = { worker, path, pending: new Map(), users: 0, nextId: 1, exited: false };
   worker.unref();
   worker.on('message', (reply: Reply) => settle(s, reply));
   const failAll = (e: unknown) => {
     s.exited = true;
     for (const p of s.pending.values()) p.reject(new ProviderError('the PKCS#11 worker stopped', { cause: e }));
     s.pending.clear();
-    if (shared === s) shared = undefined;
+    if (workers.get(path) === s) workers.delete(path);
   };
   worker.on('error', failAll);
   worker.on('exit', failAll);
@@ -167,18 +169,15 @@ function settle(s: Shared, reply: Reply): void {
   s.pending.delete(reply.id);
   if (s.pending.size === 0) s.worker.unref();
   if (reply.ok) p.resolve(reply.result);
-  else p.reject(workerError(reply.error ?? { method: '', message: 'unknown', name: 'Error' }));
+  else p.reject(workerError(s.path, reply.error ?? { method: '', message: 'unknown', name: 'Error' }));
 }
 
 /** A worker error as an Error carrying `.code` (CK_RV) and `.method`, like pkcs11js's Pkcs11Error. */
-function workerError(e: NonNullable<Reply['error']>): Error {
+function workerError(path: string, e: NonNullable<Reply['error']>): Error {
   if (e.name === 'NativeBindingMissing') return missingBinding(e.message);
-  if (e.name === 'ModuleNotFound') return new ProviderUnavailableError('not-installed', e.message);
   const error = Object.assign(new Error(e.message), { code: e.code, method: e.method });
   error.name = e.name;
-  if (e.method === 'load')
-    return new ProviderUnavailableError('load-failed', `load failed: ${e.message}`, { cause: error });
-  return error;
+  return e.method === 'load' ? moduleLoadError(error, path) : error;
 }
 
 function send(s: Shared, instance: number, method: string, args: unknown[]): Promise<unknown> {
@@ -191,39 +190,75 @@ function send(s: Shared, instance: number, method: string, args: unknown[]): Pro
   });
 }
 
+/** Takes a reference to the worker of `path`, starting it when there is none. */
+function acquire(pkcs11js: string, path: string): Shared {
+  const s = workers.get(path) ?? startWorker(pkcs11js, path);
+  workers.set(path, s);
+  s.users++;
+  return s;
+}
+
+/** Drops a reference; the last one ends the worker. */
+async function release(s: Shared): Promise<void> {
+  if (--s.users > 0) return;
+  if (workers.get(s.path) === s) workers.delete(s.path);
+  await s.worker.terminate();
+}
+
 /**
- * A {@link Pkcs11Binding} that runs pkcs11js in a worker thread. All bindings of a process share
- * one worker and one module instance per library path (reference counted); `close()` releases
- * this binding's module (C_Finalize and unload on the last user) and ends the worker when no
- * binding is left. The worker does not keep the process alive while no call is in flight.
+ * A {@link Pkcs11Binding} that runs pkcs11js in a worker thread: one worker per library path,
+ * shared with one module instance by every binding of the process on that path (reference
+ * counted), so a PIN-pad login or a slow vendor call on one module never blocks another module.
+ * `close()` releases this binding's module (C_Finalize and unload on the last user) and ends the
+ * worker when no binding of its path is left. A worker does not keep the process alive while no
+ * call is in flight. Calls before `load` reject with a ProviderError.
  *
  * @throws {ProviderUnavailableError} `native-binding-missing` when pkcs11js cannot be resolved;
  *   `load()` rejects with it when the native part is not built, with `not-installed` when the
- *   module file does not exist and `load-failed` when it does not load.
+ *   module is not found (dlopen/LoadLibrary) and `load-failed` when it does not load.
  * @example
  * ```ts
  * const adapter = await openPkcs11(modulePath, { binding: workerBinding() });
  * ```
  */
 export function workerBinding(): Pkcs11Binding {
-  const s = shared ?? startWorker();
-  shared = s;
-  s.users++;
+  const pkcs11js = resolvePkcs11js();
   const instance = nextInstance++;
+  let s: Shared | undefined;
   let closed = false;
   const binding: Record<string, unknown> = {};
   for (const method of PKCS11_BINDING_METHODS) {
-    binding[method] = (...args: unknown[]) =>
-      closed ? Promise.reject(new ProviderError('the PKCS#11 binding is closed')) : send(s, instance, method, args);
+    binding[method] = (...args: unknown[]) => {
+      if (closed) return Promise.reject(new ProviderError('the PKCS#11 binding is closed'));
+      if (!s) return Promise.reject(new ProviderError('the PKCS#11 module is not loaded'));
+      return send(s, instance, method, args);
+    };
   }
+  binding.load = async (path: string) => {
+    if (closed) throw new ProviderError('the PKCS#11 binding is closed');
+    if (s) throw new ProviderError('the PKCS#11 binding is already loaded');
+    s = acquire(pkcs11js, path);
+    await send(s, instance, 'load', [path]);
+  };
   binding.close = async () => {
     if (closed) return;
     closed = true;
+    if (!s) return;
     await send(s, instance, 'close', []).catch(() => undefined);
-    if (--s.users === 0) {
-      if (shared === s) shared = undefined;
-      await s.worker.terminate();
-    }
+    await release(s);
   };
   return binding as unknown as Pkcs11Binding;
+}
+
+/**
+ * The library paths that have a worker now, with how many bindings use each (for tests and
+ * diagnostics).
+ *
+ * @example
+ * ```ts
+ * pkcs11Workers(); // Map { '/usr/lib/softhsm/libsofthsm2.so' => 2 }
+ * ```
+ */
+export function pkcs11Workers(): ReadonlyMap<string, number> {
+  return new Map([...workers].map(([path, s]) => [path, s.users]));
 }

@@ -6,6 +6,7 @@ import { EdsError } from '@eds/core/errors';
 export type TokenErrorCode =
   | 'ERR_TOKEN_PIN_INCORRECT'
   | 'ERR_TOKEN_PIN_LOCKED'
+  | 'ERR_TOKEN_PIN_EXPIRED'
   | 'ERR_TOKEN_NOT_PRESENT'
   | 'ERR_TOKEN_KEY_NOT_FOUND'
   | 'ERR_TOKEN_PROVIDER_UNAVAILABLE'
@@ -49,6 +50,21 @@ export class PinIncorrectError extends TokenError {
 export class PinLockedError extends TokenError {
   constructor(options: { ckr?: number; cause?: unknown } = {}) {
     super('ERR_TOKEN_PIN_LOCKED', 'PIN is locked', options);
+  }
+}
+
+/**
+ * The PIN has expired (CKR_PIN_EXPIRED, PKCS#11 v2.40 §11.1): the token accepts no login until the
+ * user changes the PIN with the token's own utility.
+ *
+ * @example
+ * ```ts
+ * if (e instanceof PinExpiredError) show('Срок действия PIN-кода истёк: смените его утилитой токена');
+ * ```
+ */
+export class PinExpiredError extends TokenError {
+  constructor(options: { ckr?: number; cause?: unknown } = {}) {
+    super('ERR_TOKEN_PIN_EXPIRED', "the PIN has expired: change it with the token's utility", options);
   }
 }
 
@@ -125,6 +141,8 @@ export const CKR = {
   OK: 0x0,
   SLOT_ID_INVALID: 0x3,
   GENERAL_ERROR: 0x5,
+  ATTRIBUTE_SENSITIVE: 0x11,
+  ATTRIBUTE_TYPE_INVALID: 0x12,
   DEVICE_REMOVED: 0x32,
   FUNCTION_CANCELED: 0x50,
   KEY_HANDLE_INVALID: 0x60,
@@ -133,6 +151,9 @@ export const CKR = {
   MECHANISM_INVALID: 0x70,
   OBJECT_HANDLE_INVALID: 0x82,
   PIN_INCORRECT: 0xa0,
+  PIN_INVALID: 0xa1,
+  PIN_LEN_RANGE: 0xa2,
+  PIN_EXPIRED: 0xa3,
   PIN_LOCKED: 0xa4,
   SESSION_CLOSED: 0xb0,
   SESSION_HANDLE_INVALID: 0xb3,
@@ -166,10 +187,14 @@ export function fromCkr(ckr: number, context: { tokenFlags?: number; cause?: unk
     case CKR.USER_ALREADY_LOGGED_IN:
       return undefined;
     case CKR.PIN_INCORRECT:
+    case CKR.PIN_INVALID: // characters the token does not accept
+    case CKR.PIN_LEN_RANGE: // too short or too long: still a wrong PIN for the user
       if (flags & CKF_USER_PIN_LOCKED) return new PinLockedError(o);
       return new PinIncorrectError(flags & CKF_USER_PIN_FINAL_TRY ? { ...o, retriesLeft: 1 } : o);
     case CKR.PIN_LOCKED:
       return new PinLockedError(o);
+    case CKR.PIN_EXPIRED:
+      return new PinExpiredError(o);
     case CKR.TOKEN_NOT_PRESENT:
     case CKR.DEVICE_REMOVED:
     case CKR.SLOT_ID_INVALID:

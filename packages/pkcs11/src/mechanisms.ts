@@ -92,6 +92,15 @@ export const CKF = {
   DONT_BLOCK: 0x1,
 } as const;
 
+/** Session states of CK_SESSION_INFO (v2.40 §5.6 C_GetSessionInfo, CKS_*). */
+export const CKS = {
+  RO_PUBLIC_SESSION: 0,
+  RO_USER_FUNCTIONS: 1,
+  RW_PUBLIC_SESSION: 2,
+  RW_USER_FUNCTIONS: 3,
+  RW_SO_FUNCTIONS: 4,
+} as const;
+
 /** User types of C_Login (v2.40 §3.3, CKU_*). */
 export const CKU = { SO: 0, USER: 1, CONTEXT_SPECIFIC: 2 } as const;
 

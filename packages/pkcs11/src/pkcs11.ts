@@ -22,13 +22,14 @@ import {
   CKF,
   CKK,
   CKO,
+  CKS,
   CKU,
   decodeBool,
   decodeUlong,
   type RsaPssParameter,
   selectMechanism,
 } from './mechanisms';
-import { keyAlgorithmOfCertificate } from './schemes';
+import { keyAlgorithmOfCertificate, NAMED_CURVES } from './schemes';
 import type {
   Capabilities,
   CertificateEntry,
@@ -96,6 +97,12 @@ export interface Pkcs11TokenInfo {
   readonly maxPinLen?: number;
 }
 
+/** CK_SESSION_INFO (pkcs11js `SessionInfo`): `state` is a CKS_* value (v2.40 §5.6). */
+export interface Pkcs11SessionInfo {
+  readonly state: number;
+  readonly flags: number;
+}
+
 /**
  * The pkcs11js calls the adapter makes, each returning a Promise, so the binding can run in a
  * worker thread (`workerBinding`), in-process (`inProcessBinding`) or be a test fake. Errors
@@ -110,6 +117,7 @@ export interface Pkcs11Binding {
   C_GetMechanismList(slot: Pkcs11Handle): Promise<number[]>;
   C_OpenSession(slot: Pkcs11Handle, flags: number): Promise<Pkcs11Handle>;
   C_CloseSession(session: Pkcs11Handle): Promise<void>;
+  C_GetSessionInfo(session: Pkcs11Handle): Promise<Pkcs11SessionInfo>;
   C_Login(session: Pkcs11Handle, userType: number, pin?: string): Promise<void>;
   C_Logout(session: Pkcs11Handle): Promise<void>;
   C_FindObjectsInit(session: Pkcs11Handle, template: readonly Pkcs11Attribute[]): Promise<void>;
@@ -139,6 +147,7 @@ export const PKCS11_BINDING_METHODS = [
   'C_GetMechanismList',
   'C_OpenSession',
   'C_CloseSession',
+  'C_GetSessionInfo',
   'C_Login',
   'C_Logout',
   'C_FindObjectsInit',
@@ -221,6 +230,24 @@ export interface Pkcs11ModuleDescription {
 /** A {@link TokenAdapter} over one PKCS#11 module. */
 export interface Pkcs11Adapter extends TokenAdapter {
   readonly provider: 'pkcs11';
+  /**
+   * Logs in to the token (C_Login as CKU_USER, PKCS#11 v2.40 §5.6). Login is token-wide: it
+   * covers every session of the module in the process. When the token is already logged in
+   * (through this adapter, another adapter on the module or another application) and a PIN is
+   * given, the PIN is checked again by C_Logout and C_Login, so a wrong PIN is always a
+   * PinIncorrectError — and leaves the token logged out for everyone, and a signature running
+   * on the token at that moment may fail. Logins and logouts of one token are serialised in the
+   * process. Without a PIN (PIN-pad reader) an existing login is kept. The PIN is not kept.
+   *
+   * @throws {PinIncorrectError} wrong PIN (also at CKF_USER_PIN_FINAL_TRY without `allowFinalTry`).
+   * @throws {PinLockedError} / {PinExpiredError} / {LoginRequiredError} (no PIN, no PIN pad) /
+   *   {UserCancelledError} (PIN pad) / {TokenNotPresentError}.
+   * @example
+   * ```ts
+   * await p11.login({ provider: 'pkcs11', tokenId: 'A1B2C3' }, pin); // checks the PIN even if logged in
+   * ```
+   */
+  login(token: TokenRef, pin: string | undefined, options?: LoginOptions): Promise<void>;
   /** The module's manufacturer, description and version (C_GetInfo). */
   moduleInfo(options?: OpOptions): Promise<Pkcs11ModuleDescription>;
   onTokenEvent(listener: (event: TokenEvent) => void): () => void;
@@ -248,11 +275,17 @@ interface CallContext {
   readonly secret?: boolean;
 }
 
+/** A session kept open while logged in, and the slot it was opened on. */
+interface KeptSession {
+  readonly slot: Pkcs11Handle;
+  readonly session: Pkcs11Handle;
+}
+
 /** Adapter state shared by its operations. */
 interface State {
   readonly binding: Pkcs11Binding;
   /** Sessions kept open while logged in (login is token-wide), by token serial. */
-  readonly loginSessions: Map<string, { slot: Pkcs11Handle; session: Pkcs11Handle }>;
+  readonly loginSessions: Map<string, KeptSession>;
   closed: boolean;
 }
 
@@ -263,8 +296,9 @@ interface State {
  * token never blocks the event loop. One module instance per library path per process.
  *
  * @throws {ProviderUnavailableError} `native-binding-missing` when pkcs11js is not installed or
- *   not built, `not-installed` when the module file is missing, `load-failed` when it does not
- *   load or initialise.
+ *   not built, `not-installed` when dlopen/LoadLibrary does not find the module (a path or a
+ *   bare library name, searched as the system does), `load-failed` when it does not load or
+ *   initialise.
  * @example
  * ```ts
  * const p11 = await openPkcs11('/usr/lib/softhsm/libsofthsm2.so');
@@ -282,7 +316,7 @@ export async function openPkcs11(modulePath: string, options: OpenPkcs11Options 
     await binding.load(modulePath);
   } catch (e) {
     await binding.close().catch(() => undefined);
-    throw loadError(e, modulePath);
+    throw moduleLoadError(e, modulePath);
   }
   try {
     await binding.C_Initialize();
@@ -305,10 +339,22 @@ async function defaultBinding(): Promise<Pkcs11Binding> {
   return workerBinding();
 }
 
-function loadError(e: unknown, modulePath: string): TokenError {
+/**
+ * The typed error for a failed `load` of a PKCS#11 module: dlopen's "cannot open shared object
+ * file" / "No such file" and Windows LoadLibrary's "The specified module could not be found" are
+ * `not-installed`; any other failure (not a shared library, no C_GetFunctionList) is `load-failed`.
+ * TokenErrors pass through.
+ *
+ * @throws nothing; returns the error.
+ * @example
+ * ```ts
+ * moduleLoadError(new Error('x.so: cannot open shared object file'), 'x.so').reason; // 'not-installed'
+ * ```
+ */
+export function moduleLoadError(e: unknown, modulePath: string): TokenError {
   if (e instanceof TokenError) return e;
   const message = e instanceof Error ? e.message : String(e);
-  const missing = /no such file|cannot open shared object|not found|ENOENT/i.test(message);
+  const missing = /cannot open shared object|no such file|specified module could not be found|ENOENT/i.test(message);
   return new ProviderUnavailableError(
     missing ? 'not-installed' : 'load-failed',
     `PKCS#11 module ${modulePath} ${missing ? 'not found' : 'failed to load'}: ${message}`,
@@ -406,7 +452,7 @@ async function mapError(e: unknown, ctx: CallContext): Promise<unknown> {
 }
 
 function isPinError(ckr: number): boolean {
-  return ckr === CKR.PIN_INCORRECT || ckr === CKR.PIN_LOCKED;
+  return ckr === CKR.PIN_INCORRECT || ckr === CKR.PIN_INVALID || ckr === CKR.PIN_LEN_RANGE || ckr === CKR.PIN_LOCKED;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -422,7 +468,7 @@ function pinState(flags: number): { state: PinState; retriesLeft?: number } {
   return { state: 'ok' };
 }
 
-function tokenInfoOf(state: State, info: Pkcs11TokenInfo): TokenInfo {
+function tokenInfoOf(info: Pkcs11TokenInfo, loggedIn: boolean): TokenInfo {
   const serial = trim(info.serialNumber);
   return {
     provider: 'pkcs11',
@@ -432,7 +478,7 @@ function tokenInfoOf(state: State, info: Pkcs11TokenInfo): TokenInfo {
     model: trim(info.model),
     serial,
     present: true,
-    loggedIn: state.loginSessions.has(serial),
+    loggedIn,
     pin: pinState(info.flags),
     protectedAuthPath: (info.flags & CKF.PROTECTED_AUTHENTICATION_PATH) !== 0,
     rawFlags: info.flags,
@@ -492,11 +538,17 @@ async function moduleInfo(state: State, o: OpOptions = {}): Promise<Pkcs11Module
 
 async function listTokens(state: State, o: OpOptions = {}): Promise<TokenInfo[]> {
   ensureOpen(state);
-  return (await presentTokens(state, o.signal)).map((t) => tokenInfoOf(state, t.info));
+  const out: TokenInfo[] = [];
+  for (const { slot, info } of await presentTokens(state, o.signal)) {
+    const live = await liveLoginSession(state, trim(info.serialNumber), slot, o.signal);
+    out.push(tokenInfoOf(info, live !== undefined));
+  }
+  return out;
 }
 
 async function getTokenInfo(state: State, token: TokenRef, o: OpOptions = {}): Promise<TokenInfo> {
-  return tokenInfoOf(state, (await resolveToken(state, token, o.signal)).info);
+  const { slot, info, serial } = await resolveToken(state, token, o.signal);
+  return tokenInfoOf(info, (await liveLoginSession(state, serial, slot, o.signal)) !== undefined);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -527,27 +579,38 @@ function guardPin(flags: number, allowFinalTry: boolean): void {
   if (flags & CKF.USER_PIN_FINAL_TRY && !allowFinalTry) throw new PinIncorrectError({ retriesLeft: 1 });
 }
 
+/**
+ * Logs in to the token (C_Login as CKU_USER, v2.40 §5.6). Login is token-wide: when the token is
+ * already logged in (by this adapter, another adapter on the module or another application) and
+ * a PIN is given, the PIN is checked again by C_Logout and C_Login, so a wrong PIN is always a
+ * PinIncorrectError and leaves the token logged out. Logins and logouts of one token are
+ * serialised in the process. Without a PIN (PIN pad), an existing login is kept as it is.
+ */
 async function login(state: State, token: TokenRef, pin: string | undefined, o: LoginOptions = {}): Promise<void> {
-  const { slot, info, serial } = await resolveToken(state, token, o.signal);
-  guardPin(info.flags, o.allowFinalTry === true);
-  const pinPad = (info.flags & CKF.PROTECTED_AUTHENTICATION_PATH) !== 0;
-  if (pin === undefined && !pinPad) throw new LoginRequiredError();
-  const kept = state.loginSessions.get(serial);
-  if (kept && sameHandle(kept.slot, slot)) return;
-  await dropLoginSession(state, serial);
-  const session = await call({ signal: o.signal }, () => state.binding.C_OpenSession(slot, CKF.SERIAL_SESSION));
-  try {
-    const ctx = { signal: o.signal, flags: flagsReader(state, slot), secret: true };
-    await call(ctx, () => loginCall(state, session, CKU.USER, pin).catch(alreadyLoggedIn));
-  } catch (e) {
-    await state.binding.C_CloseSession(session).catch(() => undefined);
-    throw e;
-  }
-  if (state.loginSessions.has(serial)) {
-    await state.binding.C_CloseSession(session).catch(() => undefined); // a concurrent login won
-    return;
-  }
-  state.loginSessions.set(serial, { slot, session });
+  ensureOpen(state);
+  await exclusive(token.tokenId, o.signal, async () => {
+    const { slot, info, serial } = await resolveToken(state, token, o.signal);
+    guardPin(info.flags, o.allowFinalTry === true);
+    const pinPad = (info.flags & CKF.PROTECTED_AUTHENTICATION_PATH) !== 0;
+    if (pin === undefined && !pinPad) throw new LoginRequiredError();
+    const kept = await liveLoginSession(state, serial, slot, o.signal);
+    if (kept) {
+      if (pin !== undefined) await recheckPin(state, serial, kept, pin, o.signal);
+      return;
+    }
+    const session = await call({ signal: o.signal }, () => state.binding.C_OpenSession(slot, CKF.SERIAL_SESSION));
+    try {
+      const ctx = { signal: o.signal, flags: flagsReader(state, slot), secret: true };
+      const already = await call(ctx, () =>
+        loginCall(state, session, CKU.USER, pin).then(() => false, alreadyLoggedIn),
+      );
+      if (already && pin !== undefined) await relogin(state, slot, session, pin, o.signal);
+    } catch (e) {
+      await state.binding.C_CloseSession(session).catch(() => undefined);
+      throw e;
+    }
+    state.loginSessions.set(serial, { slot, session });
+  });
 }
 
 /** C_Login, with the PIN pad form (no PIN argument) when `pin` is undefined. */
@@ -555,14 +618,90 @@ function loginCall(state: State, session: Pkcs11Handle, userType: number, pin: s
   return pin === undefined ? state.binding.C_Login(session, userType) : state.binding.C_Login(session, userType, pin);
 }
 
-/** CKR_USER_ALREADY_LOGGED_IN means success (login is token-wide, tokens.md §2). */
-function alreadyLoggedIn(e: unknown): void {
+/** CKR_USER_ALREADY_LOGGED_IN: `true` (the token is logged in, the PIN was not checked). */
+function alreadyLoggedIn(e: unknown): true {
   if (ckrOf(e) !== CKR.USER_ALREADY_LOGGED_IN) throw e;
+  return true;
+}
+
+/** Checks `pin` on a token that is logged in through `kept`; a failure drops the kept session. */
+async function recheckPin(state: State, serial: string, kept: KeptSession, pin: string, signal?: AbortSignal) {
+  try {
+    await relogin(state, kept.slot, kept.session, pin, signal);
+  } catch (e) {
+    if (state.loginSessions.get(serial) === kept) await dropLoginSession(state, serial);
+    throw e;
+  }
+}
+
+/** C_Logout then C_Login with `pin` on `session`: the token checks the PIN again (token-wide). */
+async function relogin(state: State, slot: Pkcs11Handle, session: Pkcs11Handle, pin: string, signal?: AbortSignal) {
+  await call({ signal }, () => state.binding.C_Logout(session)).catch((e: unknown) => {
+    if (!(e instanceof LoginRequiredError)) throw e; // CKR_USER_NOT_LOGGED_IN: logged out meanwhile
+  });
+  const flags = (await call({ signal }, () => state.binding.C_GetTokenInfo(slot))).flags;
+  guardPin(flags, true); // the final try was allowed (or refused) before; a lock is still a lock
+  await call({ signal, flags: flagsReader(state, slot), secret: true }, () => loginCall(state, session, CKU.USER, pin));
+}
+
+/** The process-wide queue of logins and logouts per token serial (login state is token-wide). */
+const tokenQueues = new Map<string, Promise<void>>();
+
+/** Runs `fn` after the earlier logins/logouts of the token; an abort while waiting rejects at once. */
+async function exclusive<T>(serial: string, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+  const previous = tokenQueues.get(serial) ?? Promise.resolve();
+  let release = () => {};
+  const mine = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const tail = previous.then(() => mine);
+  tokenQueues.set(serial, tail);
+  try {
+    await raceAbort(previous, signal);
+    return await fn();
+  } finally {
+    release();
+    if (tokenQueues.get(serial) === tail) tokenQueues.delete(serial);
+  }
+}
+
+/**
+ * The kept login session of a token when the token still says it is logged in through it
+ * (CKS_RO_USER_FUNCTIONS or CKS_RW_USER_FUNCTIONS, v2.40 §5.6); a stale one (the token was pulled
+ * and put back, another adapter or application logged out, another slot) is dropped.
+ */
+async function liveLoginSession(
+  state: State,
+  serial: string,
+  slot: Pkcs11Handle,
+  signal?: AbortSignal,
+): Promise<KeptSession | undefined> {
+  const kept = state.loginSessions.get(serial);
+  if (!kept) return undefined;
+  if (sameHandle(kept.slot, slot)) {
+    try {
+      const { state: cks } = await call({ signal }, () => state.binding.C_GetSessionInfo(kept.session));
+      if (cks === CKS.RO_USER_FUNCTIONS || cks === CKS.RW_USER_FUNCTIONS) return kept;
+    } catch (e) {
+      if (signal?.aborted || isAbort(e)) throw e;
+      // A session the module no longer knows is stale.
+    }
+  }
+  if (state.loginSessions.get(serial) === kept) await dropLoginSession(state, serial);
+  return undefined;
+}
+
+function isAbort(e: unknown): boolean {
+  return e instanceof DOMException && e.name === 'AbortError';
 }
 
 async function logout(state: State, token: TokenRef, o: OpOptions = {}): Promise<void> {
   ensureOpen(state);
   checkAbort(o.signal);
+  await exclusive(token.tokenId, o.signal, () => logoutNow(state, token, o));
+}
+
+async function logoutNow(state: State, token: TokenRef, o: OpOptions): Promise<void> {
   const kept = state.loginSessions.get(token.tokenId);
   if (!kept) return;
   state.loginSessions.delete(token.tokenId);
@@ -617,7 +756,10 @@ async function findObjects(
   return found;
 }
 
-/** Reads attributes one call each, so an attribute the object lacks leaves only itself out. */
+/**
+ * Reads attributes one call each, so an attribute the object lacks (CKR_ATTRIBUTE_TYPE_INVALID) or
+ * keeps secret (CKR_ATTRIBUTE_SENSITIVE) leaves only itself out; any other failure is thrown.
+ */
 async function readAttributes(
   state: State,
   session: Pkcs11Handle,
@@ -631,8 +773,8 @@ async function readAttributes(
       const [attr] = await call({ signal }, () => state.binding.C_GetAttributeValue(session, object, [{ type }]));
       if (attr?.value) out.set(type, new Uint8Array(attr.value));
     } catch (e) {
-      if (e instanceof TokenNotPresentError || (e instanceof DOMException && e.name === 'AbortError')) throw e;
-      if (signal?.aborted) throw e;
+      const ckr = e instanceof TokenError ? e.ckr : undefined;
+      if (ckr !== CKR.ATTRIBUTE_TYPE_INVALID && ckr !== CKR.ATTRIBUTE_SENSITIVE) throw e;
     }
   }
   return out;
@@ -668,6 +810,7 @@ async function privateKeys(
         CKA.MODULUS,
         CKA.EC_PARAMS,
         CKA.GOSTR3410_PARAMS,
+        CKA.GOSTR3411_PARAMS,
         CKA.GOSTR3410_512PARAMS,
       ],
       signal,
@@ -780,13 +923,11 @@ async function sign(
   const mechanisms = await call({ signal: o.signal }, () => state.binding.C_GetMechanismList(slot));
   return withSession(state, slot, o.signal, async (session) => {
     const found = (await privateKeys(state, session, id, o.signal)).get(key.keyId.toLowerCase());
-    if (!found) {
-      const loggedOut = info.flags & CKF.LOGIN_REQUIRED && !state.loginSessions.has(serial);
-      throw loggedOut ? new LoginRequiredError() : new KeyNotFoundError();
-    }
+    if (!found) throw await missingKey(state, serial, slot, info.flags, o.signal);
     if (!found.canSign) throw new MechanismNotSupportedError({ message: 'the key does not allow signing (CKA_SIGN)' });
     const [cert] = await certificates(state, session, id, o.signal);
-    const keyAlgorithm = (cert && tryKeyAlgorithm(cert.der)) ?? keyAlgorithmOfAttributes(found);
+    // The certificate decides the algorithm; the key's attributes only when there is none.
+    const keyAlgorithm = cert ? keyAlgorithmOfCertificate(cert.der) : keyAlgorithmOfAttributes(found);
     const plan = selectMechanism({ keyType: found.keyType, keyAlgorithm, scheme, inputType: input.type, mechanisms });
     const payload = plan.prepare(input);
     // Without a PIN, only a PIN-pad reader can do the context-specific login.
@@ -802,6 +943,24 @@ async function sign(
   });
 }
 
+/**
+ * The error for a key that is not found: LoginRequiredError when the token needs a login and is
+ * not logged in, also when a kept login session turned out stale (it is dropped); otherwise
+ * KeyNotFoundError.
+ */
+async function missingKey(
+  state: State,
+  serial: string,
+  slot: Pkcs11Handle,
+  flags: number,
+  signal?: AbortSignal,
+): Promise<TokenError> {
+  const kept = state.loginSessions.has(serial);
+  const live = kept && (await liveLoginSession(state, serial, slot, signal)) !== undefined;
+  if (kept && !live) return new LoginRequiredError();
+  return flags & CKF.LOGIN_REQUIRED && !live ? new LoginRequiredError() : new KeyNotFoundError();
+}
+
 /** CKU_CONTEXT_SPECIFIC login right after C_SignInit for CKA_ALWAYS_AUTHENTICATE keys (v2.40 §5.5). */
 async function contextLogin(state: State, slot: Pkcs11Handle, session: Pkcs11Handle, o: SignOptions): Promise<void> {
   const flags = (await call({ signal: o.signal }, () => state.binding.C_GetTokenInfo(slot))).flags;
@@ -810,16 +969,19 @@ async function contextLogin(state: State, slot: Pkcs11Handle, session: Pkcs11Han
   await call(ctx, () => loginCall(state, session, CKU.CONTEXT_SPECIFIC, o.pin));
 }
 
-/** Named curves by OID (RFC 5480 §2.1.1.1). */
-const EC_CURVES: Record<string, 'P-256' | 'P-384' | 'P-521'> = {
-  '1.2.840.10045.3.1.7': 'P-256',
-  '1.3.132.0.34': 'P-384',
-  '1.3.132.0.35': 'P-521',
-};
+/** Hash parameter sets of GOST R 34.11-94 (RFC 4357 §11.2): only GOST R 34.10-2001 keys name them. */
+const GOST_94_HASH_PARAMS = '1.2.643.2.2.30.';
 
-/** The key algorithm from the key's own attributes, for keys stored without a certificate. */
+/**
+ * The key algorithm from the key's own attributes, for keys stored without a certificate. A
+ * CKK_GOSTR3410 key whose CKA_GOSTR3411_PARAMS names a GOST R 34.11-94 parameter set is a
+ * GOST R 34.10-2001 key, which may no longer sign: refused.
+ */
 function keyAlgorithmOfAttributes(key: PrivateKeyInfo): KeyAlgorithm {
   const a = key.attributes;
+  if (oidText(a.get(CKA.GOSTR3411_PARAMS)).startsWith(GOST_94_HASH_PARAMS)) {
+    throw new MechanismNotSupportedError({ message: 'no signing with GOST R 34.10-2001 keys' });
+  }
   switch (key.keyType) {
     case CKK.RSA: {
       const modulus = a.get(CKA.MODULUS);
@@ -827,7 +989,7 @@ function keyAlgorithmOfAttributes(key: PrivateKeyInfo): KeyAlgorithm {
       break;
     }
     case CKK.EC: {
-      const curve = EC_CURVES[oidText(a.get(CKA.EC_PARAMS))];
+      const curve = NAMED_CURVES[oidText(a.get(CKA.EC_PARAMS))];
       if (curve) return { kind: 'EC', namedCurve: curve };
       break;
     }

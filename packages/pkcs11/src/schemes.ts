@@ -24,11 +24,19 @@ import { parseCertificate } from '@eds/core/x509';
 import { MechanismNotSupportedError } from './errors';
 import type { HashAlg, KeyAlgorithm, SignatureScheme } from './types';
 
-const CURVES: Record<string, 'P-256' | 'P-384' | 'P-521'> = {
+/**
+ * The named curves the SDK signs with, by OID (RFC 5480 §2.1.1.1).
+ *
+ * @example
+ * ```ts
+ * NAMED_CURVES['1.2.840.10045.3.1.7']; // 'P-256'
+ * ```
+ */
+export const NAMED_CURVES: Readonly<Record<string, 'P-256' | 'P-384' | 'P-521'>> = Object.freeze({
   '1.2.840.10045.3.1.7': 'P-256',
   '1.3.132.0.34': 'P-384',
   '1.3.132.0.35': 'P-521',
-};
+});
 
 const HASHES: Record<HashAlg, DigestAlgorithm> = {
   'SHA-1': sha1,
@@ -67,7 +75,7 @@ export function keyAlgorithmOf(key: PublicKey | Uint8Array): KeyAlgorithm {
     case 'gost2012-512':
       return { kind: 'GOST2012', bits: k.type === 'gost2012-256' ? 256 : 512, paramSet: k.curveOid ?? '' };
     case 'ecdsa': {
-      const namedCurve = CURVES[k.curveOid ?? ''];
+      const namedCurve = NAMED_CURVES[k.curveOid ?? ''];
       if (namedCurve) return { kind: 'EC', namedCurve };
       break;
     }

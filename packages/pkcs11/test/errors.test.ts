@@ -7,6 +7,7 @@ import {
   KeyNotFoundError,
   LoginRequiredError,
   MechanismNotSupportedError,
+  PinExpiredError,
   PinIncorrectError,
   PinLockedError,
   ProviderError,
@@ -21,6 +22,10 @@ import { describe, expect, it } from 'vitest';
 const table: Array<[number, new (...a: never[]) => TokenError, string]> = [
   [0xa0, PinIncorrectError, 'ERR_TOKEN_PIN_INCORRECT'],
   [0xa4, PinLockedError, 'ERR_TOKEN_PIN_LOCKED'],
+  // PKCS#11 v2.40 §11.1: CKR_PIN_INVALID and CKR_PIN_LEN_RANGE are wrong PINs; CKR_PIN_EXPIRED its own error.
+  [0xa1, PinIncorrectError, 'ERR_TOKEN_PIN_INCORRECT'],
+  [0xa2, PinIncorrectError, 'ERR_TOKEN_PIN_INCORRECT'],
+  [0xa3, PinExpiredError, 'ERR_TOKEN_PIN_EXPIRED'],
   [0xe0, TokenNotPresentError, 'ERR_TOKEN_NOT_PRESENT'],
   [0x32, TokenNotPresentError, 'ERR_TOKEN_NOT_PRESENT'],
   [0x03, TokenNotPresentError, 'ERR_TOKEN_NOT_PRESENT'],
@@ -66,6 +71,16 @@ describe('fromCkr (PKCS#11 return values to typed errors)', () => {
     expect(e?.message).toBe('PKCS#11 error 0x80000001');
     expect(e?.cause).toBe(cause);
     expect(e?.name).toBe('ProviderError');
+  });
+
+  it('an expired PIN says what to do; final-try flags refine the PIN_LEN_RANGE and PIN_INVALID answers too', () => {
+    const e = fromCkr(0xa3);
+    expect(e).toMatchObject({
+      name: 'PinExpiredError',
+      message: "the PIN has expired: change it with the token's utility",
+    });
+    expect(fromCkr(0xa2, { tokenFlags: CKF_USER_PIN_FINAL_TRY })).toMatchObject({ retriesLeft: 1 });
+    expect(fromCkr(0xa1, { tokenFlags: CKF_USER_PIN_LOCKED })).toBeInstanceOf(PinLockedError);
   });
 
   it('says why a provider is unavailable', () => {

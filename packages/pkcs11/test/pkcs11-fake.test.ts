@@ -10,15 +10,19 @@ import {
   verifySignature,
 } from '@eds/core/algorithms';
 import { allAlgorithms } from '@eds/core/all-algorithms';
+import { der } from '@eds/core/asn1';
 import { signCms } from '@eds/core/cms';
 import { gostr3411_2012_256, gostr3411_2012_512, sha256 } from '@eds/core/digests';
-import type { IssuedCertificate } from '@eds/core/testing';
+import { DecodeError } from '@eds/core/errors';
+import { createTestCa, type IssuedCertificate } from '@eds/core/testing';
 import type { SignatureAlgorithm } from '@eds/core/types';
 import {
+  KeyNotFoundError,
   LoginRequiredError,
   MechanismNotSupportedError,
   PinIncorrectError,
   PinLockedError,
+  ProviderError,
   TokenError,
   TokenNotPresentError,
   UserCancelledError,
@@ -32,6 +36,7 @@ import fc from 'fast-check';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createFakePki,
+  FAKE_CKA,
   FAKE_CKM,
   FAKE_CKR,
   type FakeFlavour,
@@ -582,5 +587,260 @@ describe('FakePkcs11 itself: the pkcs11js shapes the adapter relies on', () => {
       'C_GetTokenInfo',
     ]);
     expect(fake.C_GetTokenInfo(slot).serialNumber.trim()).toBe('SELF-1');
+  });
+});
+
+describe('a kept login session that went stale (review F-B)', () => {
+  const T = 'STALE-01';
+  const key = { provider: 'pkcs11', tokenId: T, keyId: 'a256' } as const;
+  const scheme: SignatureScheme = { name: 'GOST3410', hash: 'STREEBOG-256' };
+
+  it('pulled out and put back between calls: not logged in; login() logs in again; sign without it asks for login', async () => {
+    const { fake, adapter } = await open([gostToken(T, 'rutoken')]);
+    await adapter.login(ref(T), PIN);
+    fake.remove(T);
+    fake.insert(T);
+    expect((await adapter.getTokenInfo(ref(T))).loggedIn).toBe(false);
+    expect((await adapter.listTokens()).find((t) => t.tokenId === T)?.loggedIn).toBe(false);
+    await expect(adapter.sign(key, { type: 'data', data }, scheme)).rejects.toBeInstanceOf(LoginRequiredError);
+    const logins = fake.callCount('C_Login');
+    await adapter.login(ref(T), PIN);
+    expect(fake.callCount('C_Login')).toBe(logins + 1);
+    expect(fake.pinStatus(T).loggedIn).toBe(true);
+    expect((await adapter.getTokenInfo(ref(T))).loggedIn).toBe(true);
+    expect(await verifies(pki.gost256, gost2012_256, await adapter.sign(key, { type: 'data', data }, scheme))).toBe(
+      true,
+    );
+  });
+
+  it('the kept session survives, but the token was logged out: sign is LoginRequiredError, not KeyNotFoundError', async () => {
+    const { fake, adapter: a } = await open([gostToken(T, 'tc26')]);
+    const b = await openPkcs11('fake-pkcs11.so', { binding: inProcessBinding(fake) });
+    opened.push(b);
+    await a.login(ref(T), PIN);
+    await b.login(ref(T), PIN);
+    await a.logout(ref(T)); // C_Logout is token-wide: b's session is now a public one
+    expect(fake.pinStatus(T).loggedIn).toBe(false);
+    expect((await b.getTokenInfo(ref(T))).loggedIn).toBe(false);
+    const e = await b.sign(key, { type: 'data', data }, scheme).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(LoginRequiredError);
+    expect(e).not.toBeInstanceOf(KeyNotFoundError);
+    await b.login(ref(T), PIN);
+    expect(fake.pinStatus(T).loggedIn).toBe(true);
+    expect((await b.sign(key, { type: 'data', data }, scheme)).length).toBe(64);
+  });
+
+  it('a key that really is missing on a logged-in token is still KeyNotFoundError', async () => {
+    const { adapter } = await open([gostToken(T, 'tc26')]);
+    await adapter.login(ref(T), PIN);
+    const missing = { ...key, keyId: 'ffee' };
+    await expect(adapter.sign(missing, { type: 'data', data }, scheme)).rejects.toBeInstanceOf(KeyNotFoundError);
+  });
+});
+
+describe('login on a token that is already logged in checks the PIN again (review F-A)', () => {
+  const T = 'RELOG-01';
+  const wrong = 'totally-wrong';
+  const key = { provider: 'pkcs11', tokenId: T, keyId: 'a256' } as const;
+  const scheme: SignatureScheme = { name: 'GOST3410', hash: 'STREEBOG-256' };
+
+  it('same adapter: right then wrong PIN is PinIncorrectError (counted, logged out); right again logs in', async () => {
+    const { fake, adapter } = await open([gostToken(T, 'rutoken')]);
+    await adapter.login(ref(T), PIN);
+    await expect(adapter.login(ref(T), wrong)).rejects.toBeInstanceOf(PinIncorrectError);
+    expect(fake.pinStatus(T)).toMatchObject({ failures: 1, loggedIn: false });
+    expect((await adapter.getTokenInfo(ref(T))).loggedIn).toBe(false);
+    await expect(adapter.sign(key, { type: 'data', data }, scheme)).rejects.toBeInstanceOf(LoginRequiredError);
+    await adapter.login(ref(T), PIN);
+    await adapter.login(ref(T), PIN); // checked again: still fine
+    expect(fake.pinStatus(T)).toMatchObject({ failures: 0, loggedIn: true });
+    expect((await adapter.sign(key, { type: 'data', data }, scheme)).length).toBe(64);
+  });
+
+  it('second adapter on the same module: a wrong PIN after the other logged in is refused, in both orders', async () => {
+    const { fake, adapter: a } = await open([gostToken(T, 'tc26')]);
+    const b = await openPkcs11('fake-pkcs11.so', { binding: inProcessBinding(fake) });
+    opened.push(b);
+    await a.login(ref(T), PIN);
+    await expect(b.login(ref(T), wrong)).rejects.toBeInstanceOf(PinIncorrectError);
+    expect(fake.pinStatus(T)).toMatchObject({ failures: 1, loggedIn: false });
+    await expect(a.sign(key, { type: 'data', data }, scheme)).rejects.toBeInstanceOf(LoginRequiredError);
+    await b.login(ref(T), PIN);
+    await expect(a.login(ref(T), wrong)).rejects.toBeInstanceOf(PinIncorrectError);
+    expect(fake.pinStatus(T)).toMatchObject({ failures: 1, loggedIn: false });
+    await a.login(ref(T), PIN);
+    expect((await b.getTokenInfo(ref(T))).loggedIn).toBe(true);
+    expect((await b.sign(key, { type: 'data', data }, scheme)).length).toBe(64);
+  });
+
+  it('concurrent logins of one token (one adapter or two) are serialised: C_Logout is always followed by its C_Login', async () => {
+    const { fake, adapter: a } = await open([gostToken(T, 'jacarta', { maxRetries: 10 })]);
+    const b = await openPkcs11('fake-pkcs11.so', { binding: inProcessBinding(fake) });
+    opened.push(b);
+    const trace: string[] = [];
+    fake.onCall = (m) => {
+      if (m === 'C_Login' || m === 'C_Logout') trace.push(m);
+    };
+    await a.login(ref(T), PIN);
+    const outcomes = await Promise.all(
+      [a.login(ref(T), wrong), b.login(ref(T), PIN), a.login(ref(T), PIN), b.login(ref(T), wrong)].map((p) =>
+        p.then(
+          () => 'ok',
+          (e: unknown) => (e instanceof PinIncorrectError ? 'wrong' : e),
+        ),
+      ),
+    );
+    expect(outcomes).toEqual(['wrong', 'ok', 'ok', 'wrong']);
+    trace.forEach((m, i) => {
+      if (m === 'C_Logout') expect(trace[i + 1]).toBe('C_Login');
+    });
+    expect(fake.pinStatus(T).loggedIn).toBe(false); // the last one in the queue was the wrong PIN
+  });
+
+  it('a login queued behind another one of the token rejects at once on abort; the queue goes on', async () => {
+    const fake = new FakePkcs11({ tokens: [gostToken(T, 'tc26')] });
+    const real = inProcessBinding(fake);
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const held = {
+      ...real,
+      C_Login: async (...args: Parameters<typeof real.C_Login>) => {
+        await gate;
+        return real.C_Login(...args);
+      },
+    };
+    const a = await openPkcs11('fake-pkcs11.so', { binding: held });
+    const b = await openPkcs11('fake-pkcs11.so', { binding: real });
+    opened.push(a, b);
+    const first = a.login(ref(T), PIN); // a PIN pad that waits for the user, say
+    const controller = new AbortController();
+    const queued = b.login(ref(T), PIN, { signal: controller.signal }).catch((e: unknown) => e);
+    const reason = new DOMException('the user went away', 'AbortError');
+    controller.abort(reason);
+    expect(await queued).toBe(reason);
+    expect(fake.callCount('C_Login')).toBe(0); // neither reached the token yet
+    open();
+    await first;
+    await b.login(ref(T), PIN);
+    expect(fake.pinStatus(T)).toMatchObject({ loggedIn: true, failures: 0 });
+  });
+
+  it('PIN pad: an existing login is kept without a prompt', async () => {
+    const { fake, adapter } = await open([gostToken(T, 'rutoken', { protectedAuthPath: true })]);
+    await adapter.login(ref(T), undefined);
+    const logins = fake.callCount('C_Login');
+    await adapter.login(ref(T), undefined);
+    expect(fake.callCount('C_Login')).toBe(logins);
+    expect(fake.pinStatus(T).loggedIn).toBe(true);
+  });
+});
+
+describe('the key algorithm: the certificate decides, attributes only without one (review F-J)', () => {
+  const T = 'ALG-01';
+  const scheme: SignatureScheme = { name: 'GOST3410', hash: 'STREEBOG-256' };
+  const input = { type: 'data', data } as const;
+
+  it('a key whose certificate says GOST R 34.10-2001 is refused, though its attributes look like GOST 2012', async () => {
+    const ca = await createTestCa({ keySpec: { type: 'gost2012-256' } });
+    const leaf = await ca.issue({
+      keySpec: { type: 'gost2012-256', paramSet: '1.2.643.2.2.35.1' },
+      subject: { commonName: 'k' },
+    });
+    const pub = leaf.key.publicKey;
+    const spki2001 = der.seq(
+      der.seq(der.oid('1.2.643.2.2.19'), der.seq(der.oid('1.2.643.2.2.35.1'), der.oid('1.2.643.2.2.30.1'))),
+      der.bits(der.octets(pub.raw)),
+    );
+    const key2001 = { ...leaf.key, publicKey: { ...pub, spki: spki2001 } };
+    const cert2001 = (await ca.issue({ key: key2001 as never, subject: { commonName: 'GOST 2001' } })).certificate;
+    const { fake, adapter } = await open([
+      { serial: T, label: 'alg', flavour: 'rutoken', objects: [{ id: '20', key: leaf.key, certificate: cert2001 }] },
+    ]);
+    await adapter.login(ref(T), PIN);
+    const [entry] = await adapter.listCertificates(ref(T));
+    expect(entry?.keyAlgorithm).toMatchObject({ kind: 'other', oid: '1.2.643.2.2.19' });
+    const e = await adapter.sign({ provider: 'pkcs11', tokenId: T, keyId: '20' }, input, scheme).catch((x) => x);
+    expect(e).toBeInstanceOf(MechanismNotSupportedError);
+    expect(fake.callCount('C_SignInit')).toBe(0);
+  });
+
+  it('a certificate that does not parse is not replaced by the key attributes: DecodeError, nothing signed', async () => {
+    const damaged = pki.gost256.certificate.slice(0, 40);
+    const { fake, adapter } = await open([
+      {
+        serial: T,
+        label: 'alg',
+        flavour: 'tc26',
+        objects: [{ id: '24', key: pki.gost256.key, certificate: pki.gost256.certificate, certificateValue: damaged }],
+      },
+    ]);
+    await adapter.login(ref(T), PIN);
+    expect(await adapter.listCertificates(ref(T))).toEqual([]); // left out of the list...
+    const e = await adapter.sign({ provider: 'pkcs11', tokenId: T, keyId: '24' }, input, scheme).catch((x) => x);
+    expect(e).toBeInstanceOf(DecodeError); // ...and not signed with a guessed algorithm
+    expect(fake.callCount('C_SignInit')).toBe(0);
+  });
+
+  it('a key without a certificate whose CKA_GOSTR3411_PARAMS is a GOST R 34.11-94 set is refused', async () => {
+    const hash94 = [FAKE_CKA.GOSTR3411_PARAMS, der.oid('1.2.643.2.2.30.1')] as const;
+    const { fake, adapter } = await open([
+      {
+        serial: T,
+        label: 'alg',
+        flavour: 'tc26',
+        objects: [
+          { id: '21', key: pki.gost256.key, keyAttributes: [hash94] },
+          { id: '22', key: pki.gost256.key },
+        ],
+      },
+    ]);
+    await adapter.login(ref(T), PIN);
+    const e = await adapter.sign({ provider: 'pkcs11', tokenId: T, keyId: '21' }, input, scheme).catch((x) => x);
+    expect(e).toBeInstanceOf(MechanismNotSupportedError);
+    expect(fake.callCount('C_SignInit')).toBe(0);
+    // the same key with a Streebog CKA_GOSTR3411_PARAMS (no certificate either) signs
+    const sig = await adapter.sign({ provider: 'pkcs11', tokenId: T, keyId: '22' }, input, scheme);
+    expect(await verifies(pki.gost256, gost2012_256, sig)).toBe(true);
+  });
+
+  it('an ECDSA key without a certificate: the curve from CKA_EC_PARAMS (the shared named-curve table)', async () => {
+    const { adapter } = await open([
+      { serial: T, label: 'alg', flavour: 'tc26', objects: [{ id: '23', key: pki.ecdsa.key }] },
+    ]);
+    await adapter.login(ref(T), PIN);
+    const sig = await adapter.sign({ provider: 'pkcs11', tokenId: T, keyId: '23' }, input, {
+      name: 'ECDSA',
+      hash: 'SHA-256',
+    });
+    expect(await verifies(pki.ecdsa, ecdsaSha256, ecdsaP1363ToDer(sig))).toBe(true);
+  });
+});
+
+describe('attribute reads: only a missing or sensitive attribute is skipped', () => {
+  const T = 'ATTR-01';
+  const key = { provider: 'pkcs11', tokenId: T, keyId: 'a256' } as const;
+  const scheme: SignatureScheme = { name: 'GOST3410', hash: 'STREEBOG-256' };
+
+  it('CKR_DEVICE_ERROR while reading attributes is a ProviderError with its CK_RV, not a missing key', async () => {
+    const { fake, adapter } = await open([gostToken(T, 'tc26')]);
+    await adapter.login(ref(T), PIN);
+    fake.failNext('C_GetAttributeValue', FAKE_CKR.CKR_DEVICE_ERROR as number);
+    const e = await adapter.sign(key, { type: 'data', data }, scheme).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ProviderError);
+    expect((e as ProviderError).ckr).toBe(0x30);
+    fake.failNext('C_GetAttributeValue', FAKE_CKR.CKR_DEVICE_ERROR as number);
+    await expect(adapter.listCertificates(ref(T))).rejects.toBeInstanceOf(ProviderError);
+  });
+
+  it('CKR_ATTRIBUTE_SENSITIVE or CKR_ATTRIBUTE_TYPE_INVALID leaves only that attribute out', async () => {
+    const { fake, adapter } = await open([gostToken(T, 'tc26')]);
+    await adapter.login(ref(T), PIN);
+    for (const ckr of [0x11, 0x12]) {
+      fake.failNext('C_GetAttributeValue', ckr); // the first read: a certificate's CKA_ID
+      const entries = await adapter.listCertificates(ref(T));
+      expect(entries.map((x) => x.key.keyId).sort()).toEqual(['', 'b512']);
+    }
   });
 });

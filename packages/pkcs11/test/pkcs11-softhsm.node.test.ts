@@ -1,9 +1,11 @@
 // The PKCS#11 adapter against a real token: SoftHSM2 per run (tokens.md §4.3), pkcs11js in a
 // worker; signatures checked with openssl and @eds/core verifySignature, CAdES with @eds/verify
 // and `openssl cms -verify`.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ecdsaP1363ToDer, ecdsaSha256, rsaPkcs1Sha256, rsaPssSha256, verifySignature } from '@eds/core/algorithms';
 import { signCms } from '@eds/core/cms';
 import { sha256 } from '@eds/core/digests';
@@ -12,7 +14,7 @@ import { parsePublicKey } from '@eds/core/keys';
 import { createTestCa, type IssuedCertificate, type TestCa } from '@eds/core/testing';
 import type { PublicKey, SignatureAlgorithm } from '@eds/core/types';
 import { parseCertificate } from '@eds/core/x509';
-import { workerBinding } from '@eds/pkcs11/_pkcs11-worker';
+import { pkcs11Workers, workerBinding } from '@eds/pkcs11/_pkcs11-worker';
 import {
   KeyNotFoundError,
   LoginRequiredError,
@@ -321,6 +323,19 @@ describe('module errors', () => {
     expect((error as ProviderUnavailableError).reason).toBe('load-failed');
   });
 
+  it('a bare library name reaches dlopen: found in the default directories it opens, else not-installed', async () => {
+    // OpenSC's module (Debian opensc-pkcs11, with pkcs11-tool) lies in /usr/lib/<multiarch>, searched by dlopen.
+    const bare = await openPkcs11('opensc-pkcs11.so');
+    try {
+      expect((await bare.moduleInfo()).manufacturer).toBe('OpenSC Project');
+    } finally {
+      await bare.close();
+    }
+    const missing = await openPkcs11('libeds-no-such-pkcs11-module.so').catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(ProviderUnavailableError);
+    expect((missing as ProviderUnavailableError).reason).toBe('not-installed');
+  });
+
   it('a second adapter on the same module shares it and both work', async () => {
     const second = await openPkcs11(hsm.modulePath);
     try {
@@ -433,5 +448,92 @@ describe('logout', () => {
     await adapter.logout(token()); // idempotent
     await adapter.login(token(), hsm.pin);
     expect((await adapter.sign(ref('02'), input, scheme)).length).toBe(64);
+  });
+});
+
+describe('workers: one per library path', () => {
+  it('adapters on one module share its worker; another path gets its own; closing one leaves the others working', async () => {
+    const users = () => pkcs11Workers().get(hsm.modulePath) ?? 0;
+    const before = users();
+    expect(before).toBeGreaterThanOrEqual(1); // the suite's adapter
+    const second = await openPkcs11(hsm.modulePath);
+    expect(users()).toBe(before + 1);
+    // A copy of the module is another library path (and another module instance): its own worker.
+    const copy = join(dir, 'libsofthsm2-copy.so');
+    await copyFile(hsm.modulePath, copy);
+    const third = await openPkcs11(copy);
+    expect(pkcs11Workers().get(copy)).toBe(1);
+    expect(users()).toBe(before + 1);
+    try {
+      expect((await third.listTokens()).some((t) => t.tokenId === hsm.serial)).toBe(true);
+      await third.close();
+      expect(pkcs11Workers().has(copy)).toBe(false);
+      await second.login(token(), hsm.pin);
+      const input = { type: 'data', data: utf8('два адаптера') } as const;
+      const signature = await second.sign(ref('02'), input, { name: 'ECDSA', hash: 'SHA-256' });
+      await second.close();
+      expect(users()).toBe(before);
+      // The suite's adapter is unaffected: same module instance, same worker, the token still logged in.
+      const key = generated.get('02') as PublicKey;
+      expect(await opensslVerify(key, input.data, signature, 'ecdsa')).toBe(true);
+      await adapter.login(token(), hsm.pin);
+      expect((await adapter.sign(ref('02'), input, { name: 'ECDSA', hash: 'SHA-256' })).length).toBe(64);
+    } finally {
+      await third.close();
+      await second.close();
+    }
+  });
+});
+
+describe('workers and the process', () => {
+  it('idle workers of two modules, never closed, do not keep a process alive', async () => {
+    const script = join(dir, 'idle.mts');
+    const src = fileURLToPath(new URL('../src/pkcs11.ts', import.meta.url));
+    await writeFile(
+      script,
+      `import { openPkcs11 } from ${JSON.stringify(src)};\n` +
+        'const a = await openPkcs11(process.argv[2]);\n' +
+        "const b = await openPkcs11('opensc-pkcs11.so');\n" +
+        'console.log((await a.listTokens()).map((t) => t.tokenId).join(","), (await b.moduleInfo()).manufacturer);\n',
+    );
+    const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
+    const result = await new Promise<{ code: number | null; out: string }>((resolve, reject) => {
+      // The timeout only turns a hang into a failure (exit code null); it asserts no duration.
+      const child = spawn(tsx, [script, hsm.modulePath], { env: { ...process.env }, timeout: 60_000 });
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, out }));
+    });
+    expect(result.code).toBe(0);
+    expect(result.out).toContain(hsm.serial);
+    expect(result.out).toContain('OpenSC Project');
+  }, 90_000);
+});
+
+describe('login state shared by two adapters on one module (review F-A, F-B)', () => {
+  it('a wrong PIN on the second adapter is refused though the token is logged in; a logout there is seen here', async () => {
+    const input = { type: 'data', data: utf8('вход') } as const;
+    const scheme = { name: 'ECDSA', hash: 'SHA-256' } as const;
+    const other = await openPkcs11(hsm.modulePath);
+    try {
+      await adapter.login(token(), hsm.pin);
+      const wrong = await other.login(token(), WRONG_PIN).catch((e: unknown) => e);
+      expect(wrong).toBeInstanceOf(PinIncorrectError);
+      expect((await adapter.getTokenInfo(token())).loggedIn).toBe(false); // the wrong PIN logged the token out
+      await expect(adapter.sign(ref('02'), input, scheme)).rejects.toBeInstanceOf(LoginRequiredError);
+      await other.login(token(), hsm.pin);
+      await adapter.login(token(), hsm.pin); // checks the PIN again on the logged-in token
+      expect((await adapter.getTokenInfo(token())).loggedIn).toBe(true);
+      await other.logout(token()); // token-wide: the suite adapter's kept session is stale now
+      expect((await adapter.getTokenInfo(token())).loggedIn).toBe(false);
+      await expect(adapter.sign(ref('02'), input, scheme)).rejects.toBeInstanceOf(LoginRequiredError);
+      await adapter.login(token(), hsm.pin);
+      expect((await adapter.sign(ref('02'), input, scheme)).length).toBe(64);
+    } finally {
+      await other.close();
+    }
   });
 });

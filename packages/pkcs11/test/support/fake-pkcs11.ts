@@ -434,10 +434,14 @@ export interface FakeObjectSpec {
   readonly key?: PrivateKey;
   /** DER X.509 certificate (a CKO_CERTIFICATE object). */
   readonly certificate?: Uint8Array;
+  /** Stored as the certificate's CKA_VALUE instead of `certificate` (a damaged certificate object). */
+  readonly certificateValue?: Uint8Array;
   /** CKA_ALWAYS_AUTHENTICATE on the private key. */
   readonly alwaysAuthenticate?: boolean;
   /** CKA_SIGN on the private key (default true). */
   readonly canSign?: boolean;
+  /** Attributes that replace or add to those of both key objects (e.g. a GOST R 34.11-94 CKA_GOSTR3411_PARAMS). */
+  readonly keyAttributes?: readonly (readonly [number, Uint8Array])[];
 }
 
 /** One fake token in its own slot. */
@@ -567,7 +571,7 @@ function buildObjects(spec: FakeTokenSpec, nextHandle: () => number): FakeObject
         [A.CLASS, ulong(CKO.CERTIFICATE, size)],
         [A.PRIVATE, FALSE],
         [A.CERTIFICATE_TYPE, ulong(0, size)],
-        [A.VALUE, o.certificate],
+        [A.VALUE, o.certificateValue ?? o.certificate],
         [A.SUBJECT, c.subject.raw],
         [A.ISSUER, c.issuer.raw],
         [A.SERIAL_NUMBER, der.int(c.serialNumber)],
@@ -588,7 +592,7 @@ function keyObjects(
   nextHandle: () => number,
 ): FakeObject[] {
   const chip = chipOf(key);
-  const kattrs = keyAttributes(chip, flavour, size);
+  const kattrs = [...keyAttributes(chip, flavour, size), ...(o.keyAttributes ?? [])];
   const pub = new Map<number, Uint8Array>([
     ...common,
     ...kattrs,
