@@ -1,6 +1,7 @@
 // CryptoPro EDS Browser plug-in bridge (cadesplugin async API, CAdESCOM/CAPICOM objects): raw GOST/RSA signatures, CAdES and XMLDSig built by the plug-in (tokens.md §5.1, §6.2).
 import { base64Decode, base64Encode, hexDecode, hexEncode } from '@eds/core/encoding';
 import { parseCertificate } from '@eds/core/x509';
+import { abortReason, checkContainer, checkDigestInput, raceAbort, throwIfAborted, withTimeout } from './_shared';
 import {
   KeyNotFoundError,
   MechanismNotSupportedError,
@@ -142,10 +143,6 @@ const INSTALL_HINT = 'install the CryptoPro EDS Browser plug-in and its browser 
 
 type Obj = Record<string, unknown>;
 
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw signal.reason ?? new DOMException('aborted', 'AbortError');
-}
-
 /**
  * The HRESULT in a plug-in error: the last `0x` followed by 8 hex digits of `getLastError(e)` or
  * of the message, as the plug-in writes it ("Неправильный PIN-код. (0x8010006B)").
@@ -227,30 +224,14 @@ function loadRejection(reason: unknown): ProviderUnavailableError {
   });
 }
 
-/** Waits for `promise`, the load timeout and the abort signal, whichever comes first. */
+/** Waits for the plug-in to load: at most `ms`, and no longer than the signal allows. */
 function race<T>(promise: PromiseLike<T>, ms: number, signal: AbortSignal | undefined): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => finish(() => reject(signal?.reason ?? new DOMException('aborted', 'AbortError')));
-    const timer = setTimeout(
-      () =>
-        finish(() =>
-          reject(
-            new ProviderUnavailableError('timeout', `the CryptoPro plug-in did not load in ${ms} ms: ${INSTALL_HINT}`),
-          ),
-        ),
-      ms,
-    );
-    const finish = (then: () => void) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      then();
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => finish(() => resolve(v)),
-      (e) => finish(() => reject(loadRejection(e))),
-    );
+  const loading = Promise.resolve(promise).catch((e: unknown) => {
+    throw loadRejection(e);
   });
+  const timeout = () =>
+    new ProviderUnavailableError('timeout', `the CryptoPro plug-in did not load in ${ms} ms: ${INSTALL_HINT}`);
+  return raceAbort(withTimeout(loading, ms, timeout), signal);
 }
 
 /**
@@ -282,6 +263,13 @@ function race<T>(promise: PromiseLike<T>, ms: number, signal: AbortSignal | unde
  * @throws {ProviderUnavailableError} (from each method) `not-installed` when there is no
  *   `cadesplugin` or its promise rejects, `load-failed` when it loaded broken, `timeout` after
  *   `loadTimeoutMs`, `unsupported-runtime` for a build without the async API.
+ * @throws {RangeError} from `sign` for a digest of another hash than the scheme's or of the wrong
+ *   length; {MechanismNotSupportedError} for a scheme the CSP does not sign raw.
+ * @throws {ProviderError} from `signCms` when the plug-in's CMS does not parse, is not attached or
+ *   detached as asked, carries other content, has a messageDigest that is not the hash of `data`
+ *   or a signature that does not verify with its certificate (every container is checked).
+ * @throws the signal's reason as soon as `signal` aborts, also while a plug-in call is in flight
+ *   (the call is left to finish in the plug-in; its result is dropped).
  * @example
  * ```ts
  * const cp = createCryptoProAdapter();
@@ -320,7 +308,7 @@ export function createCryptoProAdapter(options: CryptoProAdapterOptions = {}): C
     return loaded;
   };
 
-  /** One plug-in call: abort checked before and after, failures mapped. */
+  /** One plug-in call: abort checked before, raced while in flight, and after; failures mapped. */
   const call = async <T = unknown>(
     ctx: Ctx,
     target: unknown,
@@ -331,13 +319,15 @@ export function createCryptoProAdapter(options: CryptoProAdapterOptions = {}): C
     let value: unknown;
     try {
       const o = target as Obj;
-      if (args === 'get') value = await o[member];
-      else {
+      const invoke = async () => {
+        if (args === 'get') return o[member];
         const f = o[member];
         if (typeof f !== 'function') throw new Error(`the plug-in object has no ${member}()`);
-        value = await (f as (...a: unknown[]) => unknown).apply(o, args as unknown[]);
-      }
+        return (f as (...a: unknown[]) => unknown).apply(o, args as unknown[]);
+      };
+      value = await raceAbort(invoke(), ctx.signal);
     } catch (e) {
+      if (ctx.signal?.aborted) throw abortReason(ctx.signal); // the caller's reason, not a plug-in error
       throw fromCryptoProError(e, ctx.plugin, ctx.pin);
     }
     throwIfAborted(ctx.signal);
@@ -431,7 +421,8 @@ export function createCryptoProAdapter(options: CryptoProAdapterOptions = {}): C
 
   const rawSign = async (key: KeyRef, input: SignInput, scheme: SignatureScheme, o: SignOptions = {}) => {
     const hash = rawSchemeHash(scheme);
-    const digest = digestInput(input, hash);
+    checkDigestInput(input, scheme);
+    const digest = input.type === 'data' ? digestOf(hash).digest(input.data) : input.digest;
     const ctx = await context(o);
     const { cert, keyAlgorithm } = await findCertificate(ctx, key);
     checkKeyFits(scheme, keyAlgorithm);
@@ -468,7 +459,15 @@ export function createCryptoProAdapter(options: CryptoProAdapterOptions = {}): C
     await set(ctx, sd, 'ContentEncoding', BASE64_TO_BINARY);
     await set(ctx, sd, 'Content', base64Encode(data));
     const b64 = await call<string>(ctx, sd, 'SignCades', [signer, type, o.detached, ENCODE_BASE64]);
-    return base64Decode(b64.replace(/\s+/g, ''));
+    let der: Uint8Array;
+    try {
+      der = base64Decode(String(b64).replace(/\s+/g, ''));
+    } catch (cause) {
+      throw new ProviderError('the cryptopro provider returned a malformed CMS', { cause });
+    }
+    const checked = await checkContainer(der, data, { detached: o.detached, provider: 'cryptopro' });
+    throwIfAborted(o.signal);
+    return checked;
   };
 
   const signXml = async (key: KeyRef | TokenRef, xml: string, o: ContainerXmlOptions = {}): Promise<string> => {
@@ -598,14 +597,6 @@ function checkKeyFits(scheme: SignatureScheme, key: KeyAlgorithm): void {
       ? key.kind === 'GOST2012' && (key.bits === 256) === ((scheme as { hash: HashAlg }).hash === 'STREEBOG-256')
       : key.kind === 'RSA';
   if (!fits) throw new MechanismNotSupportedError({ message: `scheme ${scheme.name} does not fit a ${key.kind} key` });
-}
-
-function digestInput(input: SignInput, hash: HashAlg): Uint8Array {
-  const d = digestOf(hash);
-  if (input.type === 'data') return d.digest(input.data);
-  if (input.hash !== hash) throw new TypeError(`cryptopro: a ${input.hash} digest for a ${hash} scheme`);
-  if (input.digest.length !== d.size) throw new RangeError(`cryptopro: a ${hash} digest is ${d.size} bytes`);
-  return input.digest;
 }
 
 function xmlUris(key: KeyAlgorithm): readonly [string, string] {

@@ -1,8 +1,9 @@
 // NCALayer bridge (Kazakhstan): a TokenAdapter and ContainerSigner over NCALayer's WebSocket protocol,
 // modules kz.gov.pki.knca.commonUtils and kz.gov.pki.knca.basics (shared/docs/reference/tokens.md §5.3, §6.2).
 import { base64Encode, toDer } from '@eds/core/encoding';
-import { parseSignedData, type SignedDataView } from '@eds/core/signed-data';
 import { parseCertificate } from '@eds/core/x509';
+import { findElements, parseXml } from '@eds/core/xml';
+import { abortReason, checkContainer, throwIfAborted } from './_shared';
 import {
   MechanismNotSupportedError,
   ProviderError,
@@ -75,6 +76,7 @@ export interface NcaLayerAdapterOptions {
 export type NcaLayerAdapter = TokenAdapter & ContainerSigner & Required<Pick<ContainerSigner, 'signXml'>>;
 
 const PROVIDER = 'ncalayer';
+const DSIG_NS = 'http://www.w3.org/2000/09/xmldsig#';
 const COMMON = 'kz.gov.pki.knca.commonUtils';
 const BASICS = 'kz.gov.pki.knca.basics';
 const MAX_MESSAGE = 300;
@@ -92,6 +94,7 @@ const TLS_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 const NOT_RUNNING = 'NCALayer is not running: start it';
+const ADAPTER_CLOSED = 'the NCALayer adapter is closed';
 const NOT_RUNNING_OR_UNTRUSTED = `${NOT_RUNNING}, or its local certificate is not trusted: open https://127.0.0.1:13579 once and accept it`;
 
 const CAPABILITIES: Capabilities = Object.freeze({
@@ -105,7 +108,8 @@ const CAPABILITIES: Capabilities = Object.freeze({
     xml: true,
     detached: true,
   }),
-  algorithms: Object.freeze(['RSA', 'GOST2012'] as const),
+  // 'other': Kazakh GOST 34.310 keys, which NCALayer signs itself
+  algorithms: Object.freeze(['RSA', 'GOST2012', 'other'] as const),
   tokenEvents: false,
 });
 
@@ -123,14 +127,6 @@ interface Connection {
 interface Transport {
   request(payload: unknown, signal: AbortSignal | undefined): Promise<unknown>;
   close(): void;
-}
-
-function abortReason(signal: AbortSignal | undefined): unknown {
-  return signal?.reason ?? new DOMException('aborted', 'AbortError');
-}
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw abortReason(signal);
 }
 
 function shut(socket: WebSocketLike): void {
@@ -181,6 +177,7 @@ function connect(
   url: string,
   timeoutMs: number,
   signal: AbortSignal | undefined,
+  track: (socket: WebSocketLike) => void,
 ): Promise<Connection> {
   return new Promise((resolve, reject) => {
     let socket: WebSocketLike;
@@ -190,6 +187,7 @@ function connect(
       reject(new ProviderUnavailableError('not-running', `cannot connect to ${url}`, { cause }));
       return;
     }
+    track(socket);
     const conn: Connection = { socket, waiter: undefined, closed: false };
     const state = { settled: false, opened: false, error: undefined as unknown };
     const settle = (error?: unknown) => {
@@ -277,12 +275,36 @@ function createTransport(options: NcaLayerAdapterOptions): Transport {
   const connectTimeout = options.connectTimeoutMs ?? 5000;
   const requestTimeout = options.requestTimeoutMs ?? 300_000;
   let current: Connection | undefined;
+  let connecting: WebSocketLike | undefined;
+  let closed = false;
   let tail: Promise<void> = Promise.resolve();
+  const checkOpen = () => {
+    if (closed) throw new ProviderUnavailableError('not-running', ADAPTER_CLOSED);
+  };
 
   async function once(payload: unknown, signal: AbortSignal | undefined): Promise<unknown> {
+    checkOpen();
     const WS = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (!WS) throw new ProviderUnavailableError('unsupported-runtime', 'no WebSocket: pass options.WebSocket');
-    if (!current || current.closed) current = await connect(WS, url, connectTimeout, signal);
+    if (!current || current.closed) {
+      const track = (socket: WebSocketLike) => {
+        connecting = socket;
+      };
+      let conn: Connection;
+      try {
+        conn = await connect(WS, url, connectTimeout, signal, track);
+      } catch (e) {
+        checkOpen(); // the socket failed because close() shut it
+        throw e;
+      } finally {
+        connecting = undefined;
+      }
+      if (closed) {
+        shut(conn.socket); // close() came while connecting: nothing may stay open
+        checkOpen();
+      }
+      current = conn;
+    }
     throwIfAborted(signal);
     return exchange(current, payload, requestTimeout, signal);
   }
@@ -296,19 +318,35 @@ function createTransport(options: NcaLayerAdapterOptions): Transport {
     });
     let started = false;
     const run = async () => {
+      checkOpen();
       await untilOrAbort(previous, signal);
       throwIfAborted(signal);
+      checkOpen(); // close() came while this request waited its turn
       started = true;
       return once(payload, signal);
     };
-    return run().finally(() => (started ? release() : void previous.then(release)));
+    return run()
+      .catch((e: unknown) => {
+        // a request cut off by close() says so, not that NCALayer stopped
+        if (closed && e instanceof ProviderUnavailableError)
+          throw new ProviderUnavailableError('not-running', ADAPTER_CLOSED);
+        throw e;
+      })
+      .finally(() => (started ? release() : void previous.then(release)));
   }
 
   return {
     request,
     close() {
-      if (current) shut(current.socket);
+      closed = true;
+      if (current) {
+        current.closed = true;
+        shut(current.socket);
+        deliver(current, { type: 'closed' }); // the request in flight rejects now
+      }
+      if (connecting) shut(connecting);
       current = undefined;
+      connecting = undefined;
     },
   };
 }
@@ -375,32 +413,29 @@ function single(result: unknown): unknown {
   return Array.isArray(result) && result.length === 1 ? result[0] : result;
 }
 
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
-/** PEM (basics) or Base64 DER (commonUtils) CMS → DER, checked to be a SignedData of the right shape. */
-function cmsFromResult(result: unknown, data: Uint8Array, detached: boolean): Uint8Array {
+/**
+ * PEM (basics) or Base64 DER (commonUtils) CMS → DER, through {@link checkContainer}: shape, content,
+ * messageDigest and signature (not for a Kazakh GOST 34.310 key, which @eds/core cannot verify).
+ */
+async function cmsFromResult(result: unknown, data: Uint8Array, detached: boolean): Promise<Uint8Array> {
   const text = single(result);
   if (typeof text !== 'string' || text.length === 0) throw new ProviderError('NCALayer returned no CMS');
-  let sd: SignedDataView;
-  try {
-    sd = parseSignedData(text.trim());
-  } catch (cause) {
-    throw new ProviderError('NCALayer returned something that is not a CMS SignedData', { cause });
-  }
-  if (sd.signerInfos.length === 0) throw new ProviderError('NCALayer returned a CMS without a signer');
-  if (detached !== (sd.content === undefined)) {
-    throw new ProviderError(`NCALayer returned an ${detached ? 'attached' : 'detached'} CMS where the other was asked`);
-  }
-  if (sd.content && !bytesEqual(sd.content, data)) throw new ProviderError('NCALayer signed other content');
-  return sd.der.slice();
+  return checkContainer(text, data, { detached, provider: PROVIDER, unknownAlgorithms: 'skip' });
 }
 
+/** The signed XML: it must parse (@eds/core parseXml) and hold a ds:Signature; verification is verifyXml's. */
 function xmlFromResult(result: unknown): string {
   const text = single(result);
-  if (typeof text !== 'string' || !text.includes('Signature'))
-    throw new ProviderError('NCALayer returned no signed XML');
+  if (typeof text !== 'string') throw new ProviderError('NCALayer returned no signed XML');
+  let doc: ReturnType<typeof parseXml>;
+  try {
+    doc = parseXml(text);
+  } catch (cause) {
+    throw new ProviderError('NCALayer returned XML that does not parse', { cause });
+  }
+  if (findElements(doc, DSIG_NS, 'Signature').length === 0) {
+    throw new ProviderError('NCALayer returned XML without a ds:Signature');
+  }
   return text;
 }
 
@@ -456,7 +491,17 @@ function entryFromKeyInfo(storage: string, info: unknown): CertificateEntry {
  * (`getActiveTokens`, plus PKCS12 which is always offered); `listCertificates` shows NCALayer's
  * dialog and returns the one certificate the user chose. Requests carry no id, so they go one at a
  * time on one connection; an aborted or timed-out request closes the socket and the next one
- * reconnects.
+ * reconnects. `close()` is terminal: the socket (also one still connecting) is closed, the request
+ * in flight and the queued ones reject, later calls reject, and nothing keeps a Node process alive.
+ *
+ * Checks of what NCALayer returns: every CMS goes through the SDK's container check (it parses,
+ * is attached or detached as asked, carries `data`, each messageDigest is the hash of `data` and
+ * each signature verifies with its certificate in the CMS). Limitation: a signer whose certificate
+ * key is Kazakh GOST 34.310, which @eds/core does not implement, gets the shape, content and (where
+ * its digest is known) messageDigest checks but no signature check. Signed XML is only parsed and must hold a
+ * ds:Signature: verifying it needs a trust store, so call @eds/verify `verifyXml` on it. Keys the
+ * SDK does not sign with itself (Kazakh GOST) are listed with `keyAlgorithm.kind === 'other'`
+ * (NCALayer signs them; no SDK scheme is needed).
  *
  * @throws {ProviderUnavailableError} `not-running` (refused, closed before a reply; in a browser also
  *   an untrusted local certificate, which it cannot tell apart), `certificate-untrusted` (where the
@@ -466,6 +511,7 @@ function entryFromKeyInfo(storage: string, info: unknown): CertificateEntry {
  * @throws {ProviderError} NCALayer's own failures (its message, sanitised and at most 300 characters),
  *   or an answer that is not the CMS or XML asked for.
  * @throws {TokenNotPresentError} a storage NCALayer does not report now, or a TokenRef of another provider.
+ * @throws {ProviderUnavailableError} `not-running` with "the NCALayer adapter is closed" after `close()`.
  * @throws the signal's reason when an operation's `signal` aborts.
  * @example
  * ```ts
@@ -532,7 +578,9 @@ export function createNcaLayerAdapter(options: NcaLayerAdapterOptions = {}): Nca
             o.signal,
           );
     throwIfAborted(o.signal);
-    return cmsFromResult(result, data, o.detached);
+    const der = await cmsFromResult(result, data, o.detached);
+    throwIfAborted(o.signal);
+    return der;
   }
 
   async function signXml(key: KeyRef | TokenRef, xml: string, o: ContainerXmlOptions = {}): Promise<string> {

@@ -3,6 +3,7 @@
 import { decodeDer } from '@eds/core/asn1';
 import { hexDecode, hexEncode } from '@eds/core/encoding';
 import { DecodeError } from '@eds/core/errors';
+import { createPoller, type Poller, raceAbort, throwIfAborted } from './_shared';
 import {
   CKR,
   fromCkr,
@@ -310,7 +311,7 @@ interface State {
  * ```
  */
 export async function openPkcs11(modulePath: string, options: OpenPkcs11Options = {}): Promise<Pkcs11Adapter> {
-  checkAbort(options.signal);
+  throwIfAborted(options.signal);
   const binding = options.binding ?? (await defaultBinding());
   try {
     await binding.load(modulePath);
@@ -329,7 +330,7 @@ export async function openPkcs11(modulePath: string, options: OpenPkcs11Options 
   const state: State = { binding, loginSessions: new Map(), closed: false };
   if (options.signal?.aborted) {
     await close(state);
-    checkAbort(options.signal);
+    throwIfAborted(options.signal);
   }
   return createAdapter(state, options.pollIntervalMs ?? 1000);
 }
@@ -382,9 +383,12 @@ function createAdapter(state: State, pollMs: number): Pkcs11Adapter {
     logout: (t: TokenRef, o?: OpOptions) => logout(state, t, o),
     listCertificates: (t: TokenRef, o?: OpOptions) => listCertificates(state, t, o),
     sign: (k: KeyRef, input: SignInput, scheme: SignatureScheme, o?: SignOptions) => sign(state, k, input, scheme, o),
-    onTokenEvent: events.subscribe,
+    onTokenEvent: (listener: (event: TokenEvent) => void) => {
+      ensureOpen(state);
+      return events.subscribe(listener);
+    },
     close: async () => {
-      events.stop();
+      events.close();
       await close(state);
     },
   });
@@ -392,10 +396,6 @@ function createAdapter(state: State, pollMs: number): Pkcs11Adapter {
 
 // ---------------------------------------------------------------------------------------------
 // Calls, errors, abort
-
-function checkAbort(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw signal.reason ?? new DOMException('aborted', 'AbortError');
-}
 
 function ckrOf(e: unknown): number | undefined {
   const code = (e as { code?: unknown } | null)?.code;
@@ -407,34 +407,15 @@ function ckrOf(e: unknown): number | undefined {
  * at once; the call itself finishes in the worker), errors mapped to typed errors.
  */
 async function call<T>(ctx: CallContext, fn: () => Promise<T>): Promise<T> {
-  checkAbort(ctx.signal);
+  throwIfAborted(ctx.signal);
   let result: T;
   try {
     result = await raceAbort(fn(), ctx.signal);
   } catch (e) {
     throw await mapError(e, ctx);
   }
-  checkAbort(ctx.signal);
+  throwIfAborted(ctx.signal);
   return result;
-}
-
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  promise.catch(() => undefined);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason ?? new DOMException('aborted', 'AbortError'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }
 
 async function mapError(e: unknown, ctx: CallContext): Promise<unknown> {
@@ -697,7 +678,7 @@ function isAbort(e: unknown): boolean {
 
 async function logout(state: State, token: TokenRef, o: OpOptions = {}): Promise<void> {
   ensureOpen(state);
-  checkAbort(o.signal);
+  throwIfAborted(o.signal);
   await exclusive(token.tokenId, o.signal, () => logoutNow(state, token, o));
 }
 
@@ -1030,67 +1011,12 @@ function oidText(bytes: Uint8Array | undefined): string {
 // ---------------------------------------------------------------------------------------------
 // Token events
 
-/** Polls C_GetSlotList(true) while listeners are subscribed and reports changes by serial. */
-function createEvents(state: State, pollMs: number) {
-  const listeners = new Set<(event: TokenEvent) => void>();
-  let timer: ReturnType<typeof setInterval> | undefined;
-  let known: Set<string> | undefined;
-  let busy = false;
-  /** Bumped whenever `known` is replaced, so a poll that started earlier drops its result. */
-  let generation = 0;
-  const update = (now: Set<string>) => {
-    const before = known;
-    known = now;
-    generation++;
-    if (!before) return;
-    for (const s of before) if (!now.has(s)) emit({ type: 'removed', token: { provider: 'pkcs11', tokenId: s } });
-    for (const s of now) if (!before.has(s)) emit({ type: 'inserted', token: { provider: 'pkcs11', tokenId: s } });
-  };
-  const poll = async () => {
-    if (busy || state.closed) return;
-    busy = true;
-    const started = generation;
-    try {
-      const now = new Set((await presentTokens(state)).map((t) => trim(t.info.serialNumber)));
-      if (started === generation && timer !== undefined) update(now);
-    } catch {
-      // A failed poll is retried at the next tick.
-    } finally {
-      busy = false;
-    }
-  };
-  const emit = (event: TokenEvent) => {
-    if (event.type === 'removed') void dropLoginSession(state, event.token.tokenId);
-    for (const l of [...listeners]) {
-      try {
-        l(event);
-      } catch {
-        // A listener's failure is its own.
-      }
-    }
-  };
-  const stop = () => {
-    if (timer !== undefined) clearInterval(timer);
-    timer = undefined;
-    known = undefined;
-    generation++;
-  };
-  const subscribe = (listener: (event: TokenEvent) => void): (() => void) => {
-    ensureOpen(state);
-    listeners.add(listener);
-    if (timer === undefined) {
-      void poll();
-      timer = setInterval(() => void poll(), pollMs);
-      (timer as { unref?: () => void }).unref?.();
-    }
-    return () => {
-      listeners.delete(listener);
-      if (listeners.size === 0) stop();
-    };
-  };
-  /** `listTokens` results while subscribed: changes are reported against what the caller saw. */
-  const observe = (serials: readonly string[]) => {
-    if (timer !== undefined) update(new Set(serials));
-  };
-  return { subscribe, stop, observe };
+/** C_GetSlotList(true) polled while listeners are subscribed; a removed token's login is forgotten. */
+function createEvents(state: State, pollMs: number): Poller {
+  return createPoller({
+    provider: 'pkcs11',
+    intervalMs: pollMs,
+    snapshot: async () => (await presentTokens(state)).map((t) => trim(t.info.serialNumber)),
+    onRemoved: (serial) => void dropLoginSession(state, serial),
+  });
 }

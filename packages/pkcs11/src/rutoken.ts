@@ -1,6 +1,7 @@
 // Rutoken Plugin bridge (Aktiv Co. "Рутокен Плагин", CryptoPlugin API v4.x; tokens.md §5.2, errors §6.2):
 // a TokenAdapter and ContainerSigner over the plug-in object that `@aktivco/rutoken-plugin` loads.
 import { base64Decode, base64Encode, decodePem } from '@eds/core/encoding';
+import { checkContainer, checkDigestInput, createPoller, raceAbort, throwIfAborted, withTimeout } from './_shared';
 import {
   KeyNotFoundError,
   LoginRequiredError,
@@ -172,6 +173,7 @@ function codeName(plugin: RutokenPlugin, code: number): string | undefined {
  */
 function mapError(plugin: RutokenPlugin, e: unknown): Error {
   if (e instanceof TokenError || (e instanceof DOMException && e.name === 'AbortError')) return e;
+  if (e instanceof RangeError) return e; // a misuse found before the plug-in was called (checkDigestInput)
   const code = errorCode(e);
   const name = code === undefined ? undefined : codeName(plugin, code);
   const o = { cause: e };
@@ -191,10 +193,6 @@ function mapError(plugin: RutokenPlugin, e: unknown): Error {
 function isCode(plugin: RutokenPlugin, e: unknown, name: string): boolean {
   const code = errorCode(e);
   return code !== undefined && plugin.errorCodes?.[name] === code;
-}
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw signal.reason ?? new DOMException('aborted', 'AbortError');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -244,6 +242,11 @@ interface Device {
  * current device number on every call (numbers change between enumerations); `keyId` is the
  * plug-in's key id from `getKeyByCertificate`, as it gives it (colon-hex CKA_ID). A certificate
  * without a key is listed with `hasPrivateKey: false` and its certificate id as `keyId`.
+ * Certificates of keys nothing here signs with (GOST R 34.10-2001, other algorithms) are listed
+ * with `keyAlgorithm.kind === 'other'`, as the PKCS#11 adapter lists them; `sign` refuses them
+ * (MechanismNotSupportedError): the algorithm of the key's certificate on the token, when there is
+ * one, must be GOST R 34.10-2012 of the scheme's size. `onTokenEvent` polls `enumerateDevices` only while subscribed; a listener
+ * that throws does not stop the others or repeat an event; `close()` stops it for good.
  *
  * Byte order: `rawSign` takes the digest in the order Streebog outputs it (the bytes of CMS
  * messageDigest) and returns s‖r big-endian, as the Rutoken PKCS#11 library beneath it does, so
@@ -266,7 +269,10 @@ interface Device {
  *   when the object lacks the plug-in's methods; from the first call, not from this factory.
  * @throws from every method: PinIncorrectError{retriesLeft}, PinLockedError, TokenNotPresentError,
  *   KeyNotFoundError, UserCancelledError, LoginRequiredError, MechanismNotSupportedError,
- *   ProviderError (unknown plug-in codes, with the code and its name), the signal's reason.
+ *   ProviderError (unknown plug-in codes, with the code and its name; a CMS from `signCms` that
+ *   does not parse, is not attached/detached as asked, carries other content, or whose
+ *   messageDigest or signature does not match `data`), RangeError (`sign` with a digest of another
+ *   hash or length), the signal's reason (at once, also while a plug-in call is in flight).
  * @example
  * ```ts
  * // rutoken: the default export of npm @aktivco/rutoken-plugin (the page installs it; not an SDK dependency)
@@ -284,7 +290,7 @@ export function createRutokenAdapter(options: RutokenAdapterOptions = {}): Rutok
     const plugin = await load(signal);
     let result: T;
     try {
-      result = await fn(plugin);
+      result = await raceAbort(fn(plugin), signal); // an abort while the plug-in works rejects at once
     } catch (e) {
       throwIfAborted(signal); // the caller's reason, whatever it is, is not a plug-in error
       throw mapError(plugin, e);
@@ -292,8 +298,11 @@ export function createRutokenAdapter(options: RutokenAdapterOptions = {}): Rutok
     throwIfAborted(signal);
     return result;
   };
-  const events = tokenPoller(options.pollIntervalMs ?? 1000, () => withPlugin(undefined, listDevices));
-  let closed = false;
+  const events = createPoller({
+    provider: 'rutoken-plugin',
+    intervalMs: options.pollIntervalMs ?? 1000,
+    snapshot: async () => (await withPlugin(undefined, listDevices)).map((d) => d.serial),
+  });
 
   const adapter: RutokenAdapter = {
     provider: 'rutoken-plugin',
@@ -328,12 +337,10 @@ export function createRutokenAdapter(options: RutokenAdapterOptions = {}): Rutok
     signCms: (key: KeyRef | TokenRef, data: Uint8Array, o: ContainerCmsOptions) =>
       withPlugin(o?.signal, (p) => pluginCms(p, key, data, o)),
     onTokenEvent(listener: (event: TokenEvent) => void): () => void {
-      if (closed) return () => {};
-      return events.subscribe(listener);
+      return events.subscribe(listener); // after close(): a no-op
     },
     async close() {
-      closed = true;
-      events.stop();
+      events.close();
     },
   };
   return Object.freeze(adapter);
@@ -347,36 +354,24 @@ function pluginLoader(options: RutokenAdapterOptions): (signal?: AbortSignal) =>
     if (!options.loadPlugin) throw new ProviderUnavailableError('not-installed', RUTOKEN_NOT_INSTALLED_MESSAGE);
     loaded ??= loadWithTimeout(options.loadPlugin, options.loadTimeoutMs ?? 15_000);
     const attempt = loaded;
-    const plugin = await attempt.catch((e) => {
+    const settled = attempt.catch((e) => {
       if (loaded === attempt) loaded = undefined;
       throw e;
     });
+    const plugin = await raceAbort(settled, signal);
     throwIfAborted(signal);
     return plugin;
   };
 }
 
 async function loadWithTimeout(loadPlugin: () => Promise<RutokenPlugin>, ms: number): Promise<RutokenPlugin> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new ProviderUnavailableError('timeout', `the Rutoken Plugin did not load within ${ms} ms`)),
-      ms,
-    );
-  });
-  try {
-    const plugin = await Promise.race([
-      Promise.resolve()
-        .then(loadPlugin)
-        .catch((e) => {
-          throw new ProviderUnavailableError('not-installed', RUTOKEN_NOT_INSTALLED_MESSAGE, { cause: e });
-        }),
-      timeout,
-    ]);
-    return checkPlugin(plugin);
-  } finally {
-    clearTimeout(timer);
-  }
+  const loading = Promise.resolve()
+    .then(loadPlugin)
+    .catch((e) => {
+      throw new ProviderUnavailableError('not-installed', RUTOKEN_NOT_INSTALLED_MESSAGE, { cause: e });
+    });
+  const timeout = () => new ProviderUnavailableError('timeout', `the Rutoken Plugin did not load within ${ms} ms`);
+  return checkPlugin(await withTimeout(loading, ms, timeout));
 }
 
 function checkPlugin(plugin: RutokenPlugin | null | undefined): RutokenPlugin {
@@ -395,7 +390,7 @@ function checkPlugin(plugin: RutokenPlugin | null | undefined): RutokenPlugin {
 
 async function call<T>(signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
   throwIfAborted(signal);
-  const result = await fn();
+  const result = await raceAbort(fn(), signal);
   throwIfAborted(signal);
   return result;
 }
@@ -490,13 +485,9 @@ async function listCertificates(p: RutokenPlugin, device: Device, signal?: Abort
   const out: CertificateEntry[] = [];
   for (const certId of Array.isArray(ids) ? ids : []) {
     const certificate = fromPemOrBase64(await call(signal, () => p.getCertificate(device.id, certId)), 'certificate');
-    let keyAlgorithm: CertificateEntry['keyAlgorithm'];
-    try {
-      keyAlgorithm = keyAlgorithmOfCertificate(certificate);
-    } catch (e) {
-      if (e instanceof MechanismNotSupportedError) continue; // GOST 2001 and other keys nothing here signs with
-      throw e;
-    }
+    // A key the adapter does not sign with (GOST 2001, other curves) is listed as kind 'other', as
+    // the PKCS#11 adapter does: a picker shows it, signing refuses it.
+    const keyAlgorithm = keyAlgorithmOfCertificate(certificate);
     const keyId = await call(signal, () => p.getKeyByCertificate(device.id, certId)).catch((e) => {
       if (mapError(p, e) instanceof KeyNotFoundError) return undefined;
       throw e;
@@ -531,12 +522,12 @@ async function rawSign(
   signal?: AbortSignal,
 ): Promise<Uint8Array> {
   const { hash, size } = gostHash(scheme);
+  checkDigestInput(input, scheme);
   const device = await findDevice(p, key, signal);
+  await checkCertifiedKey(p, device, key, size, signal);
   let data: Uint8Array;
   let options: RutokenRawSignOptions = { computeHash: false };
   if (input.type === 'digest') {
-    if (input.hash !== hash || input.digest.length !== size)
-      throw new MechanismNotSupportedError({ message: `expected a ${size}-byte ${hash} digest` });
     data = input.digest;
   } else if (hashOnDevice) {
     const hashAlgorithm = size === 32 ? p.HASH_TYPE_GOST3411_12_256 : p.HASH_TYPE_GOST3411_12_512;
@@ -549,6 +540,33 @@ async function rawSign(
   if (out.length !== 2 * size)
     throw new ProviderError(`the Rutoken Plugin returned a ${out.length}-byte signature, expected ${2 * size}`);
   return out;
+}
+
+/**
+ * Refuses a key whose certificate names another algorithm than GOST R 34.10-2012 of the scheme's
+ * size (GOST 2001, kind 'other'): the key's certified algorithm decides, as in the PKCS#11 adapter.
+ * A key without a certificate on the token is left to the plug-in.
+ */
+async function checkCertifiedKey(
+  p: RutokenPlugin,
+  device: Device,
+  key: KeyRef,
+  size: 32 | 64,
+  signal?: AbortSignal,
+): Promise<void> {
+  const certId = await certificateFor(p, device, key, signal).catch((e) => {
+    if (e instanceof KeyNotFoundError) return undefined;
+    throw e;
+  });
+  if (certId === undefined) return;
+  const der = fromPemOrBase64(await call(signal, () => p.getCertificate(device.id, certId)), 'certificate');
+  const k = keyAlgorithmOfCertificate(der);
+  if (k.kind !== 'GOST2012' || k.bits !== size * 8) {
+    const what = k.kind === 'other' ? k.oid : k.kind === 'GOST2012' ? `GOST2012-${k.bits}` : k.kind;
+    throw new MechanismNotSupportedError({
+      message: `the key's certificate is for ${what}: no GOST R 34.10-2012 ${size * 8}-bit signature with it`,
+    });
+  }
 }
 
 /** The certificate id whose key is `keyId`, or of the only certificate with a key for a TokenRef. */
@@ -597,52 +615,6 @@ async function pluginCms(
       addSignTime: true,
     }),
   );
-  return fromPemOrBase64(cms, 'CMS');
-}
-
-// ---------------------------------------------------------------------------------------------
-// Token events by polling (the plug-in's own ENUMERATE_DEVICES_EVENTS mode is not used)
-
-function tokenPoller(intervalMs: number, devices: () => Promise<Device[]>) {
-  const listeners = new Set<(event: TokenEvent) => void>();
-  let timer: ReturnType<typeof setInterval> | undefined;
-  let known: Set<string> | undefined;
-  let busy = false;
-  const emit = (type: TokenEvent['type'], tokenId: string) => {
-    for (const l of listeners) l({ type, token: { provider: 'rutoken-plugin', tokenId } });
-  };
-  const tick = async () => {
-    if (busy) return;
-    busy = true;
-    try {
-      const now = new Set((await devices()).map((d) => d.serial));
-      if (known) {
-        for (const s of now) if (!known.has(s)) emit('inserted', s);
-        for (const s of known) if (!now.has(s)) emit('removed', s);
-      }
-      known = now;
-    } catch {
-      // the plug-in is unavailable for now: keep the last state, try again on the next tick
-    } finally {
-      busy = false;
-    }
-  };
-  const stop = () => {
-    if (timer !== undefined) clearInterval(timer);
-    timer = undefined;
-    known = undefined;
-    listeners.clear();
-  };
-  const subscribe = (listener: (event: TokenEvent) => void) => {
-    listeners.add(listener);
-    if (timer === undefined) {
-      void tick();
-      timer = setInterval(() => void tick(), intervalMs);
-    }
-    return () => {
-      listeners.delete(listener);
-      if (listeners.size === 0) stop();
-    };
-  };
-  return { subscribe, stop };
+  const der = fromPemOrBase64(cms, 'CMS');
+  return checkContainer(der, data, { detached: o?.detached ?? false, provider: 'rutoken-plugin' });
 }

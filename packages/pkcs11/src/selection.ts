@@ -13,7 +13,8 @@ export interface SelectionCriteria {
   readonly at?: Date | undefined;
   /**
    * `'valid'` (default) keeps only certificates valid at `at` (notBefore ≤ at ≤ notAfter and,
-   * when present, within the privateKeyUsagePeriod); `'any'` keeps all, with their status.
+   * when present, within the privateKeyUsagePeriod: its notBefore ≤ at ≤ its notAfter); `'any'`
+   * keeps all, with their status.
    */
   readonly validity?: 'valid' | 'any' | undefined;
   /** true: only certificates of the Russian qualified profile (`Certificate.isQualified`); false: only others. */
@@ -40,14 +41,19 @@ export interface SelectionCriteria {
   readonly expiryWarningDays?: number | undefined;
 }
 
-/** Validity of a certificate at the selection time. `key-expired`: the privateKeyUsagePeriod has ended. */
-export type CertificateStatus = 'valid' | 'not-yet-valid' | 'expired' | 'key-expired';
+/**
+ * Validity of a certificate at the selection time (RFC 5280 §4.1.2.5; privateKeyUsagePeriod, RFC
+ * 3280 §4.2.1.4). `key-not-yet-valid`: the privateKeyUsagePeriod has not begun; `key-expired`: it
+ * has ended.
+ */
+export type CertificateStatus = 'valid' | 'not-yet-valid' | 'expired' | 'key-not-yet-valid' | 'key-expired';
 
 /** A warning a picker shows next to a certificate. */
 export type SelectionWarning =
   | { readonly code: 'EXPIRES_SOON'; readonly daysLeft: number; readonly notAfter: Date }
   | { readonly code: 'EXPIRED'; readonly notAfter: Date }
   | { readonly code: 'NOT_YET_VALID'; readonly notBefore: Date }
+  | { readonly code: 'KEY_NOT_YET_VALID'; readonly keyNotBefore: Date }
   | { readonly code: 'KEY_EXPIRED'; readonly keyNotAfter: Date };
 
 /** What a picker shows for a certificate, from the @eds/core certificate view. */
@@ -86,6 +92,8 @@ function statusAt(cert: Certificate, at: Date): CertificateStatus {
   const t = at.getTime();
   if (t < cert.notBefore.getTime()) return 'not-yet-valid';
   if (t > cert.notAfter.getTime()) return 'expired';
+  const keyNotBefore = cert.privateKeyUsagePeriod?.notBefore;
+  if (keyNotBefore && t < keyNotBefore.getTime()) return 'key-not-yet-valid';
   const keyNotAfter = cert.privateKeyUsagePeriod?.notAfter;
   return keyNotAfter && t > keyNotAfter.getTime() ? 'key-expired' : 'valid';
 }
@@ -102,6 +110,8 @@ function warningsFor(cert: Certificate, at: Date, status: CertificateStatus, day
       return [{ code: 'NOT_YET_VALID', notBefore: cert.notBefore }];
     case 'expired':
       return [{ code: 'EXPIRED', notAfter: cert.notAfter }];
+    case 'key-not-yet-valid':
+      return [{ code: 'KEY_NOT_YET_VALID', keyNotBefore: cert.privateKeyUsagePeriod?.notBefore ?? cert.notBefore }];
     case 'key-expired':
       return [{ code: 'KEY_EXPIRED', keyNotAfter: signingEnd(cert) }];
   }
@@ -180,7 +190,8 @@ export function compareSelected(a: SelectedCertificate, b: SelectedCertificate):
  * Sorted by {@link compareSelected}: valid first, qualified first, latest notAfter first (stable).
  * Each result carries its status, warnings (`EXPIRES_SOON` with `daysLeft` when fewer than
  * `expiryWarningDays` whole days are left until notAfter or, when earlier, the end of the
- * privateKeyUsagePeriod; `EXPIRED`, `NOT_YET_VALID`, `KEY_EXPIRED` with `validity: 'any'`) and
+ * privateKeyUsagePeriod; `EXPIRED`, `NOT_YET_VALID`, `KEY_NOT_YET_VALID` (the key's usage period
+ * has not begun), `KEY_EXPIRED` with `validity: 'any'`) and
  * the fields a picker shows.
  *
  * Standard: RFC 5280 §4.1.2.5 (validity), §4.2.1.3 (keyUsage), §4.2.1.12 (extKeyUsage), §7.1

@@ -9,6 +9,7 @@ import { type ParsePkcs12Options, type Pkcs12Contents, parsePkcs12 } from '@eds/
 import { createSigner } from '@eds/core/signer';
 import type { PrivateKey, Signer } from '@eds/core/types';
 import { type Certificate, parseCertificate } from '@eds/core/x509';
+import { throwIfAborted as checkAborted, checkDigestInput } from './_shared';
 import {
   KeyNotFoundError,
   MechanismNotSupportedError,
@@ -16,7 +17,7 @@ import {
   TokenError,
   TokenNotPresentError,
 } from './errors';
-import { digestOf, keyAlgorithmOf, signatureAlgorithmFor } from './schemes';
+import { keyAlgorithmOf, signatureAlgorithmFor } from './schemes';
 import type {
   Capabilities,
   CertificateEntry,
@@ -99,10 +100,6 @@ const CAPABILITIES: Capabilities = Object.freeze({
 });
 
 const P1363_HALF = { 'P-256': 32, 'P-384': 48, 'P-521': 66 } as const;
-
-function checkAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw signal.reason ?? new DOMException('aborted', 'AbortError');
-}
 
 /** True when the certificate carries the key's public key. */
 function certificateFits(key: PrivateKey, cert: Certificate): boolean {
@@ -215,15 +212,9 @@ function signerFor(held: Held, scheme: SignatureScheme): Signer {
 async function rawSign(held: Held, input: SignInput, scheme: SignatureScheme): Promise<Uint8Array> {
   const signer = signerFor(held, scheme);
   if (input.type === 'data') return signer.sign(input.data);
-  if (scheme.name === 'EdDSA' || !signer.signDigest) {
+  checkDigestInput(input, scheme);
+  if (!signer.signDigest) {
     throw new MechanismNotSupportedError({ message: `${scheme.name} cannot sign a precomputed digest` });
-  }
-  if (input.hash !== scheme.hash) {
-    throw new MechanismNotSupportedError({ message: `a ${input.hash} digest given for a ${scheme.hash} scheme` });
-  }
-  const size = digestOf(input.hash).size;
-  if (input.digest.length !== size) {
-    throw new ProviderError(`expected a ${size}-byte ${input.hash} digest, got ${input.digest.length} bytes`);
   }
   return signer.signDigest(input.digest);
 }
@@ -250,10 +241,12 @@ async function rawSign(held: Held, input: SignInput, scheme: SignatureScheme): P
  *
  * @throws {TokenNotPresentError} from every call naming another token, or after `close()`.
  * @throws {KeyNotFoundError} from `sign` for a key this adapter does not hold.
- * @throws {MechanismNotSupportedError} from `sign` when the scheme does not fit the key, for an
- *   EdDSA digest, a digest of another hash; from `addPkcs12`/`addPkcs8` for GOST R 34.10-2001 keys.
- * @throws {ProviderError} from `sign` for a digest of the wrong length or any other failure of
- *   the software signer (the original error is its `cause`).
+ * @throws {MechanismNotSupportedError} from `sign` when the scheme does not fit the key or for
+ *   an EdDSA digest; from `addPkcs12`/`addPkcs8` for GOST R 34.10-2001 keys.
+ * @throws {RangeError} from `sign` for a digest of another hash than the scheme's or of the wrong
+ *   length (the same rule and message as every adapter).
+ * @throws {ProviderError} from `sign` for any other failure of the software signer (the original
+ *   error is its `cause`).
  * @example
  * ```ts
  * const adapter = createSoftwareAdapter({ label: 'files' });
@@ -329,7 +322,7 @@ export function createSoftwareAdapter(options: SoftwareAdapterOptions = {}): Sof
       try {
         signature = await rawSign(held, input, scheme);
       } catch (e) {
-        if (e instanceof TokenError) throw e;
+        if (e instanceof TokenError || e instanceof RangeError) throw e;
         throw new ProviderError('software signing failed', { cause: e });
       }
       checkAborted(o?.signal);

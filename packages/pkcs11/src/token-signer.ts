@@ -4,6 +4,7 @@ import { ecdsaP1363ToDer } from '@eds/core/algorithms';
 import { parsePublicKey } from '@eds/core/keys';
 import type { Signer } from '@eds/core/types';
 import { parseCertificate } from '@eds/core/x509';
+import { checkDigestInput } from './_shared';
 import { MechanismNotSupportedError, ProviderError } from './errors';
 import { defaultScheme, digestOf, signatureAlgorithmFor } from './schemes';
 import type { CertificateEntry, SignatureScheme, SignInput, TokenAdapter } from './types';
@@ -37,6 +38,8 @@ export interface TokenSignerOptions {
  * @throws {MechanismNotSupportedError} when the provider makes no raw signatures (NCALayer: use
  *   its `signCms`) or the scheme does not fit the key.
  * @throws {DecodeError} when the entry's certificate is not DER.
+ * @throws {RangeError} from `signDigest` for a digest whose length is not the scheme hash's size
+ *   (the message every adapter's `sign` gives).
  * @example
  * ```ts
  * const [entry] = await adapter.listCertificates(token);
@@ -94,10 +97,9 @@ export function tokenSigner(options: TokenSignerOptions): Signer {
   return Object.freeze({
     ...signer,
     async signDigest(digest: Uint8Array, opts?: { signal?: AbortSignal }) {
-      if (digest.length !== digestOf(hash).size) {
-        throw new RangeError(`${algorithm.name}: expected a ${digestOf(hash).size}-byte digest, got ${digest.length}`);
-      }
-      return run({ type: 'digest', digest, hash }, opts?.signal);
+      const input: SignInput = { type: 'digest', digest, hash };
+      checkDigestInput(input, scheme); // the RangeError every adapter gives for a wrong length
+      return run(input, opts?.signal);
     },
   });
 }

@@ -254,6 +254,18 @@ describe('cryptopro: raw signatures (RawSignature.SignHash)', () => {
     );
   });
 
+  it('a digest of another hash or length is the RangeError every adapter gives', async () => {
+    const { adapter } = setup();
+    const key = keyOf(gost256.certificate);
+    const digest = gostr3411_2012_256.digest(doc);
+    await expect(
+      adapter.sign(key, { type: 'digest', digest, hash: 'STREEBOG-512' }, GOST256, { pin: PIN }),
+    ).rejects.toThrow(new RangeError('GOST3410 with STREEBOG-256: a STREEBOG-512 digest was given'));
+    await expect(
+      adapter.sign(key, { type: 'digest', digest: digest.subarray(2), hash: 'STREEBOG-256' }, GOST256, { pin: PIN }),
+    ).rejects.toThrow(new RangeError('GOST3410 with STREEBOG-256: expected a 32-byte digest, got 30 bytes'));
+  });
+
   it('tokenSigner + signCms: CAdES-BES that @eds/verify passes', async () => {
     const { adapter } = setup();
     const signer = tokenSigner({ adapter, entry: await entryFor(adapter, gost512.certificate) });
@@ -311,6 +323,19 @@ describe('cryptopro: containers built by the plug-in', () => {
     expect((await verifyXml({ xml: rsaSigned, trust: trust(), revocation: 'off' })).report.indication).toBe(
       'TOTAL_PASSED',
     );
+  });
+});
+
+describe('cryptopro: the container is checked', () => {
+  it('a CMS the CSP built over other bytes is refused: messageDigest (detached), content (attached)', async () => {
+    const { adapter } = setup({ signedContent: new TextEncoder().encode('a document the user never saw') });
+    const key = keyOf(gost512.certificate);
+    const detached = await rejection(adapter.signCms(key, doc, { detached: true }));
+    expect(detached).toBeInstanceOf(ProviderError);
+    expect((detached as Error).message).toMatch(/messageDigest does not match the data/);
+    const attached = await rejection(adapter.signCms(key, doc, { detached: false }));
+    expect(attached).toBeInstanceOf(ProviderError);
+    expect((attached as Error).message).toMatch(/signed other content/);
   });
 });
 
@@ -439,6 +464,18 @@ describe('cryptopro: PIN, cancel, missing keys, abort', () => {
     const a = await rejection(pending);
     expect((a as Error).name).toBe('AbortError');
     expect((a as Error).message).toBe('user left');
+  });
+
+  it('abort while a plug-in call is in flight (CreateObjectAsync, SignCades) rejects at once with the reason (F-E)', async () => {
+    for (const hang of ['CreateObjectAsync:CAdESCOM.Store', 'CadesSignedData.SignCades']) {
+      const { adapter, fake } = setup({ hang: [hang] });
+      const controller = new AbortController();
+      const pending = adapter.signCms(keyOf(gost512.certificate), doc, { detached: true, signal: controller.signal });
+      await expect.poll(() => fake.log.at(-1)).toBe(hang); // the plug-in call is in flight
+      const reason = new Error(`stop at ${hang}`);
+      controller.abort(reason);
+      await expect(pending).rejects.toBe(reason);
+    }
   });
 
   it('the exported DER is what the store holds (CAPICOM base64 with line breaks decodes)', async () => {

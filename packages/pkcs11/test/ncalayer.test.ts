@@ -165,6 +165,21 @@ describe('NCALayer adapter: storages and certificates', () => {
     await nca.close();
   });
 
+  it("a Kazakh GOST 34.310 key is listed with kind 'other' and its OID (NCALayer signs it; no SDK scheme needed)", async () => {
+    const h = await start({ kazakhGostKey: true });
+    const nca = adapterFor(h);
+    const [entry] = await nca.listCertificates(KAZTOKEN);
+    expect(entry?.keyAlgorithm).toEqual({ kind: 'other', oid: '1.2.398.3.10.1.1.1.1' });
+    const der = entry?.certificate as Uint8Array;
+    expect(parseCertificate(der).subject.toString()).toBe(
+      parseCertificate(base64Decode(h.certificate)).subject.toString(),
+    );
+    expect(der).not.toEqual(base64Decode(h.certificate)); // the SPKI OID differs
+    expect(entry?.key.keyId).toBe(parseCertificate(der).fingerprintHex('sha1'));
+    expect(nca.capabilities.algorithms).toContain('other');
+    await nca.close();
+  });
+
   it('login and logout resolve without a request (NCALayer asks in its own dialog); raw sign is refused', async () => {
     const nca = adapterFor(server);
     const before = (await server.requests()).length;
@@ -365,7 +380,7 @@ describe('NCALayer adapter: failures are typed', () => {
       expect([api, e instanceof ProviderError, e.message]).toEqual([
         api,
         true,
-        'NCALayer returned something that is not a CMS SignedData',
+        'the ncalayer provider returned a malformed CMS',
       ]);
       await nca.close();
     }
@@ -388,6 +403,80 @@ describe('NCALayer adapter: failures are typed', () => {
       expect(await h.requests()).toEqual([]);
     }
     await nca.close();
+  });
+
+  it('close() is terminal: a socket still connecting is closed, requests in flight, queued and later reject typed (F-I)', async () => {
+    const h = await start({ mode: 'silent' });
+    const sockets: { readyState: number }[] = [];
+    let onSocket: (() => void) | undefined;
+    const Base = WS as unknown as new (url: string) => { readyState: number };
+    class Tracking extends Base {
+      constructor(url: string) {
+        super(url);
+        sockets.push(this);
+        if (onSocket) queueMicrotask(onSocket); // after the adapter has set the socket up, before it opens
+      }
+    }
+    const closedError = (e: Error) => [
+      e instanceof ProviderUnavailableError,
+      (e as ProviderUnavailableError).reason,
+      e.message,
+    ];
+    const expected = [true, 'not-running', 'the NCALayer adapter is closed'];
+
+    // close() while the first socket is still connecting
+    const a = adapterFor(h, { WebSocket: Tracking as unknown as WebSocketConstructor });
+    onSocket = () => void a.close();
+    const connecting = a.listTokens();
+    const queued = a.listCertificates(PKCS12);
+    expect(closedError(await rejection(connecting))).toEqual(expected);
+    expect(closedError(await rejection(queued))).toEqual(expected);
+    expect(closedError(await rejection(a.signCms(KAZTOKEN, doc, { detached: true })))).toEqual(expected);
+    expect(sockets).toHaveLength(1); // no reconnection after close()
+
+    // close() while a request waits for NCALayer's reply
+    onSocket = undefined;
+    const b = adapterFor(h, { WebSocket: Tracking as unknown as WebSocketConstructor });
+    const waiting = b.signCms(KAZTOKEN, doc, { detached: true });
+    const next = b.listTokens();
+    await receivedCount(h, 1);
+    await b.close();
+    expect(closedError(await rejection(waiting))).toEqual(expected);
+    expect(closedError(await rejection(next))).toEqual(expected);
+    await expect.poll(() => sockets.map((x) => x.readyState)).toEqual([3, 3]); // CLOSED: nothing keeps Node alive
+    expect((await h.requests()).map((r) => r.method)).toEqual(['sign']);
+    await b.close(); // idempotent
+  });
+
+  it('a CMS over other bytes is refused (messageDigest, content); XML without a ds:Signature is refused', async () => {
+    const h = await start({ mode: 'other-content' });
+    for (const api of ['basics', 'commonUtils'] as const) {
+      const nca = adapterFor(h, { api });
+      const detached = await rejection(nca.signCms(KAZTOKEN, doc, { detached: true }));
+      expect([api, detached instanceof ProviderError, detached.message]).toEqual([
+        api,
+        true,
+        'the ncalayer provider returned a CMS whose messageDigest does not match the data',
+      ]);
+      const attached = await rejection(nca.signCms(KAZTOKEN, doc, { detached: false }));
+      expect([api, attached instanceof ProviderError, attached.message]).toEqual([
+        api,
+        true,
+        'the ncalayer provider signed other content',
+      ]);
+      await nca.close();
+    }
+    await h.mode('unsigned-xml');
+    for (const api of ['basics', 'commonUtils'] as const) {
+      const nca = adapterFor(h, { api });
+      const e = await rejection(nca.signXml(KAZTOKEN, xmlDoc));
+      expect([api, e instanceof ProviderError, e.message]).toEqual([
+        api,
+        true,
+        'NCALayer returned XML without a ds:Signature',
+      ]);
+      await nca.close();
+    }
   });
 
   it('the connection closes mid-request → ProviderUnavailableError not-running', async () => {

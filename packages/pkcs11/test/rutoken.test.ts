@@ -68,6 +68,22 @@ function setup(options: { maxRetries?: number; single?: boolean } = {}): {
   return { fake, adapter: createRutokenAdapter({ plugin: fake.plugin }) };
 }
 
+const GOST256 = { name: 'GOST3410', hash: 'STREEBOG-256' } as const;
+/** DER of the OID 1.2.643.7.1.1.1.1 (GOST R 34.10-2012 256-bit public key). */
+const GOST_2012_256_KEY_OID = [0x06, 0x08, 0x2a, 0x85, 0x03, 0x07, 0x01, 0x01, 0x01, 0x01];
+
+/** The certificate with the last byte of the first `oid` TLV changed (the signature then fails; listing only parses). */
+function withSpkiOidLastByte(der: Uint8Array, oid: readonly number[], last: number): Uint8Array {
+  const out = der.slice();
+  for (let i = 0; i + oid.length <= out.length; i++) {
+    if (oid.every((b, j) => out[i + j] === b)) {
+      out[i + oid.length - 1] = last;
+      return out;
+    }
+  }
+  throw new Error('OID not in the certificate');
+}
+
 async function rejection(p: Promise<unknown>): Promise<unknown> {
   try {
     await p;
@@ -183,6 +199,40 @@ describe('rutoken: devices and PIN', () => {
   });
 });
 
+describe('rutoken: keys it does not sign with', () => {
+  it("a certificate whose key algorithm the SDK does not sign with is listed as kind 'other', like PKCS#11", async () => {
+    const odd = withSpkiOidLastByte(orphan.certificate, GOST_2012_256_KEY_OID, 0x09);
+    const fake = createFakeRutokenPlugin([{ serial: SERIAL_A, pin: PIN, keys: [leaf256], orphanCertificates: [odd] }]);
+    const adapter = createRutokenAdapter({ plugin: fake.plugin });
+    await adapter.login(tokenA, PIN);
+    const entries = await adapter.listCertificates(tokenA);
+    expect(entries.map((e) => e.keyAlgorithm)).toEqual([
+      { kind: 'GOST2012', bits: 256, paramSet: expect.any(String) },
+      { kind: 'other', oid: '1.2.643.7.1.1.1.9', parameter: expect.any(String) },
+    ]);
+    expect(entries[1]?.certificate).toEqual(odd);
+  });
+
+  it("signing refuses a key whose certificate is of kind 'other' or of another size, before the plug-in signs", async () => {
+    const odd = withSpkiOidLastByte(leaf256.certificate, GOST_2012_256_KEY_OID, 0x09);
+    const fake = createFakeRutokenPlugin([
+      { serial: SERIAL_A, pin: PIN, keys: [{ certificate: odd, key: leaf256.key }, leaf512] },
+    ]);
+    const adapter = createRutokenAdapter({ plugin: fake.plugin });
+    await adapter.login(tokenA, PIN);
+    const [other, e512] = await adapter.listCertificates(tokenA);
+    if (!other || !e512) throw new Error('entries missing');
+    const data = { type: 'data', data: doc } as const;
+    const e = await rejection(adapter.sign(other.key, data, GOST256));
+    expect(e).toBeInstanceOf(MechanismNotSupportedError);
+    expect((e as Error).message).toMatch(/1\.2\.643\.7\.1\.1\.1\.9/);
+    await expect(adapter.sign(e512.key, data, GOST256)).rejects.toBeInstanceOf(MechanismNotSupportedError);
+    expect(fake.calls).not.toContain('rawSign');
+    const signature = await adapter.sign(e512.key, data, { name: 'GOST3410', hash: 'STREEBOG-512' });
+    expect(await gost2012_512.verify(publicKeyOf(leaf512.certificate), doc, signature)).toBe(true);
+  });
+});
+
 describe('rutoken: raw signatures', () => {
   it('signs a Streebog digest and data (hashed here or by the plug-in); each verifies with the certificate key', async () => {
     const { fake, adapter, e256, e512 } = await loggedIn();
@@ -222,7 +272,14 @@ describe('rutoken: raw signatures', () => {
         { type: 'digest', digest: digest.subarray(1), hash: 'STREEBOG-256' },
         { name: 'GOST3410', hash: 'STREEBOG-256' },
       ),
-    ).rejects.toBeInstanceOf(MechanismNotSupportedError);
+    ).rejects.toThrow(new RangeError('GOST3410 with STREEBOG-256: expected a 32-byte digest, got 31 bytes'));
+    await expect(
+      adapter.sign(
+        e256.key,
+        { type: 'digest', digest: new Uint8Array(64), hash: 'STREEBOG-512' },
+        { name: 'GOST3410', hash: 'STREEBOG-256' },
+      ),
+    ).rejects.toThrow(new RangeError('GOST3410 with STREEBOG-256: a STREEBOG-512 digest was given'));
     const scheme = { name: 'GOST3410', hash: 'STREEBOG-256' } as const;
     await expect(
       adapter.sign({ ...e256.key, keyId: 'de:ad' }, { type: 'data', data: doc }, scheme),
@@ -280,6 +337,20 @@ describe('rutoken: CMS', () => {
       MechanismNotSupportedError,
     );
     await expect(adapter.signCms(tokenA, doc, { detached: true })).rejects.toBeInstanceOf(KeyNotFoundError); // two keys
+  });
+
+  it('a CMS the plug-in built over other bytes is refused: messageDigest (detached), content (attached)', async () => {
+    const { fake, adapter, e512 } = await loggedIn();
+    if (!e512) throw new Error('entry missing');
+    fake.signOtherContent(new TextEncoder().encode('a document the user never saw'));
+    const detached = await rejection(adapter.signCms(e512.key, doc, { detached: true }));
+    expect(detached).toBeInstanceOf(ProviderError);
+    expect((detached as Error).message).toMatch(/messageDigest does not match the data/);
+    const attached = await rejection(adapter.signCms(e512.key, doc, { detached: false }));
+    expect(attached).toBeInstanceOf(ProviderError);
+    expect((attached as Error).message).toMatch(/signed other content/);
+    fake.signOtherContent(undefined);
+    expect((await adapter.signCms(e512.key, doc, { detached: true })).length).toBeGreaterThan(0);
   });
 
   it('a TokenRef signs with the only key on the token', async () => {
@@ -389,6 +460,55 @@ describe('rutoken: failures', () => {
       }),
     );
     expect((e as DOMException).name).toBe('AbortError');
+  });
+
+  it('abort while a plug-in call is in flight (login, rawSign, signCms, loading) rejects at once with the reason (F-E)', async () => {
+    const { fake, adapter, e256 } = await loggedIn();
+    if (!e256) throw new Error('entry missing');
+    const cases: [string, (signal: AbortSignal) => Promise<unknown>][] = [
+      ['login', (signal) => adapter.login(tokenA, PIN, { signal })],
+      ['rawSign', (signal) => adapter.sign(e256.key, { type: 'data', data: doc }, GOST256, { signal })],
+      ['sign', (signal) => adapter.signCms(e256.key, doc, { detached: true, signal })],
+      ['enumerateDevices', (signal) => adapter.listTokens({ signal })],
+    ];
+    for (const [method, run] of cases) {
+      fake.hangNext(method);
+      const controller = new AbortController();
+      const p = run(controller.signal);
+      await expect.poll(() => fake.calls.at(-1)).toBe(method); // the plug-in call is in flight
+      const reason = new Error(`stop ${method}`);
+      controller.abort(reason);
+      await expect(p).rejects.toBe(reason);
+    }
+    const hanging = createRutokenAdapter({ loadPlugin: () => new Promise<RutokenPlugin>(() => {}) });
+    const controller = new AbortController();
+    const p = hanging.listTokens({ signal: controller.signal });
+    controller.abort();
+    expect(((await rejection(p)) as DOMException).name).toBe('AbortError');
+  });
+
+  it('a listener that throws neither starves the others nor makes the event repeat (F-D)', async () => {
+    const { fake } = setup();
+    const adapter = createRutokenAdapter({ plugin: fake.plugin, pollIntervalMs: 5 });
+    let thrown = 0;
+    const events: TokenEvent[] = [];
+    adapter.onTokenEvent?.(() => {
+      thrown++;
+      throw new Error('listener bug');
+    });
+    adapter.onTokenEvent?.((e) => events.push(e));
+    await expect.poll(() => fake.calls.filter((c) => c === 'enumerateDevices').length).toBeGreaterThan(1);
+    fake.remove(SERIAL_B);
+    await expect.poll(() => events.length).toBe(1);
+    const polls = fake.calls.filter((c) => c === 'enumerateDevices').length;
+    await expect.poll(() => fake.calls.filter((c) => c === 'enumerateDevices').length).toBeGreaterThan(polls + 3);
+    expect(thrown).toBe(1);
+    expect(events).toEqual([{ type: 'removed', token: { provider: 'rutoken-plugin', tokenId: SERIAL_B } }]);
+    await adapter.close();
+    const after = fake.calls.length;
+    expect(adapter.onTokenEvent?.(() => {})).toBeTypeOf('function');
+    await new Promise((r) => setTimeout(r, 30));
+    expect(fake.calls.length).toBe(after); // closed: no polling again
   });
 
   it('reports insertion and removal by polling enumerateDevices', async () => {

@@ -86,6 +86,24 @@ describe('selectCertificates', () => {
     expect(r[0]?.entry).toBe(E.qualified);
   });
 
+  it('a privateKeyUsagePeriod that has not begun: key-not-yet-valid with KEY_NOT_YET_VALID, left out by default (F-F)', async () => {
+    const { certificate } = await rootB.issue({
+      keySpec: { type: 'gost2012-256' },
+      subject: { commonName: 'key period starts later' },
+      validity: { notBefore: at(-10), notAfter: at(700) },
+      privateKeyUsagePeriod: { notBefore: at(30), notAfter: at(400) },
+    });
+    const late: CertificateEntry = { ...(E.qualified as CertificateEntry), certificate };
+    expect(parseCertificate(certificate).privateKeyUsagePeriod?.notBefore).toEqual(at(30));
+    expect(selectCertificates([late], { at: NOW })).toEqual([]);
+    const [any] = selectCertificates([late, E.plain as CertificateEntry], { at: NOW, validity: 'any' }).slice(-1);
+    expect(any?.entry).toBe(late); // sorted after the valid one
+    expect(any?.status).toBe('key-not-yet-valid');
+    expect(any?.warnings).toEqual([{ code: 'KEY_NOT_YET_VALID', keyNotBefore: at(30) }]);
+    // from the period's first second on, it is valid
+    expect(selectCertificates([late], { at: at(30) }).map((x) => x.status)).toEqual(['valid']);
+  });
+
   it('defaults `at` to the current time', async () => {
     const now = Date.now();
     const issue = async (from: number, to: number) => ({

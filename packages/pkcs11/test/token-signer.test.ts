@@ -78,7 +78,10 @@ describe('tokenSigner', () => {
     expect(tokenSigner({ adapter: ed.adapter, entry: ed.entry }).signDigest).toBeUndefined();
     const gost = await fixture({ type: 'gost2012-512' });
     const signer = tokenSigner({ adapter: gost.adapter, entry: gost.entry });
-    await expect(signer.signDigest?.(new Uint8Array(32))).rejects.toThrow(RangeError);
+    // the same RangeError and message as the adapters' sign (checkDigestInput)
+    await expect(signer.signDigest?.(new Uint8Array(32))).rejects.toThrow(
+      new RangeError('GOST3410 with STREEBOG-512: expected a 64-byte digest, got 32 bytes'),
+    );
   });
 
   it('refuses a provider without raw signatures, and a scheme that does not fit the key', async () => {

@@ -18,9 +18,20 @@ import { withTempDir } from './temp.ts';
  * How the server answers: `normal` signs; `cancel` answers as when the user closes NCALayer's
  * dialog; `error` fails with `errorMessage`; `slow` waits `delayMs` before a normal answer;
  * `close` drops the connection when a request arrives; `silent` never answers; `empty` answers
- * CMS with the empty PEM block of the public transcripts and commonUtils with a text that is no CMS.
+ * CMS with the empty PEM block of the public transcripts and commonUtils with a text that is no CMS;
+ * `other-content` signs a CMS over other bytes than those sent (a rogue or faulty local server);
+ * `unsigned-xml` answers XML requests with the document as sent, without a signature.
  */
-export type NcaLayerMode = 'normal' | 'cancel' | 'error' | 'slow' | 'close' | 'silent' | 'empty';
+export type NcaLayerMode =
+  | 'normal'
+  | 'cancel'
+  | 'error'
+  | 'slow'
+  | 'close'
+  | 'silent'
+  | 'empty'
+  | 'other-content'
+  | 'unsigned-xml';
 
 /** Options of {@link startNcaLayerServer}; all JSON, so a browser test can pass them through a command. */
 export interface NcaLayerServerOptions {
@@ -35,6 +46,29 @@ export interface NcaLayerServerOptions {
   lifetimeMs?: number;
   /** wss:// with a fresh self-signed certificate for 127.0.0.1 (as NCALayer; nobody trusts it). */
   tls?: boolean;
+  /**
+   * getKeyInfo returns the signer's certificate with its SPKI algorithm changed from rsaEncryption
+   * to the Kazakh GOST 34.310-2004 key OID 1.2.398.3.10.1.1.1.1 (same length; the certificate's
+   * signature no longer verifies, which listing does not check): a Kazakh GOST key for listing tests.
+   */
+  kazakhGostKey?: boolean;
+}
+
+/** The Kazakh GOST 34.310-2004 public key OID that {@link NcaLayerServerOptions.kazakhGostKey} writes. */
+export const KZ_GOST_KEY_OID = '1.2.398.3.10.1.1.1.1';
+const RSA_ENCRYPTION_DER = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+const KZ_GOST_KEY_DER = [0x06, 0x09, 0x2a, 0x83, 0x0e, 0x03, 0x0a, 0x01, 0x01, 0x01, 0x01];
+
+/** The certificate with its (only) rsaEncryption OID replaced by {@link KZ_GOST_KEY_OID}. */
+export function withKazakhGostKey(der: Uint8Array): Uint8Array {
+  const out = der.slice();
+  for (let i = 0; i + RSA_ENCRYPTION_DER.length <= out.length; i++) {
+    if (RSA_ENCRYPTION_DER.every((b, j) => out[i + j] === b)) {
+      out.set(KZ_GOST_KEY_DER, i);
+      return out;
+    }
+  }
+  throw new Error('no rsaEncryption key in the certificate');
 }
 
 /** One request as the server received it. */
@@ -221,12 +255,21 @@ async function reply(r: NcaLayerRequest, mode: NcaLayerMode, ctx: Ctx): Promise<
       ? { body: { result: '-----BEGIN CMS-----\n-----END CMS-----\n' }, status: true }
       : { code: '200', responseObject: 'Actual signature stripped to protect private data' };
   }
-  if (basics && r.method === 'sign') return basicsSign(r.args, ctx);
-  if (r.module === COMMON) return commonUtils(r.method, r.args, ctx);
+  if (mode === 'unsigned-xml') return unsignedXml(r, basics);
+  if (basics && r.method === 'sign') return basicsSign(r.args, ctx, mode === 'other-content');
+  if (r.module === COMMON) return commonUtils(r.method, r.args, ctx, mode === 'other-content');
   return { code: '500', message: `unknown module ${r.module}` };
 }
 
-async function basicsSign(args: unknown, ctx: Ctx): Promise<Reply> {
+const OTHER_CONTENT = new TextEncoder().encode('a document the user never saw');
+
+/** The XML of an XML request sent back unsigned. */
+function unsignedXml(r: NcaLayerRequest, basics: boolean): Reply {
+  if (basics) return { body: { result: [String((r.args as { data?: unknown } | undefined)?.data)] }, status: true };
+  return { code: '200', responseObject: String((Array.isArray(r.args) ? r.args : [])[2]) };
+}
+
+async function basicsSign(args: unknown, ctx: Ctx, otherContent = false): Promise<Reply> {
   const a = (args ?? {}) as Record<string, unknown>;
   const p = (a.signingParams ?? {}) as Record<string, unknown>;
   const fail = (details: string) => ({ status: false, code: 'INVOCATION_ERROR', message: 'bad request', details });
@@ -234,12 +277,13 @@ async function basicsSign(args: unknown, ctx: Ctx): Promise<Reply> {
   if (a.format === 'xml') return { body: { result: [await xml(a.data, ctx)] }, status: true };
   if (a.format !== 'cms') return fail(`unknown format ${String(a.format)}`);
   if (p.digested === true) return fail('digested data is not supported by the test server');
-  const content = p.decode === true ? base64Decode(a.data) : new TextEncoder().encode(a.data);
+  const sent = p.decode === true ? base64Decode(a.data) : new TextEncoder().encode(a.data);
+  const content = otherContent ? OTHER_CONTENT : sent;
   const cms = await signCms({ content, signers: [ctx.leaf.signer], detached: p.encapsulate === false });
   return { body: { result: encodePem('CMS', cms) }, status: true };
 }
 
-async function commonUtils(method: string, args: unknown, ctx: Ctx): Promise<Reply> {
+async function commonUtils(method: string, args: unknown, ctx: Ctx, otherContent = false): Promise<Reply> {
   const a = Array.isArray(args) ? args : [];
   const ok = (responseObject: unknown) => ({ code: '200', responseObject });
   const mismatch = {
@@ -250,10 +294,11 @@ async function commonUtils(method: string, args: unknown, ctx: Ctx): Promise<Rep
     case 'getActiveTokens':
       return ok(ctx.options.activeTokens ?? ['AKKaztokenStore']);
     case 'getKeyInfo':
-      return typeof a[0] === 'string' ? ok(keyInfo(ctx.leaf.certificate)) : mismatch;
+      if (typeof a[0] !== 'string') return mismatch;
+      return ok(keyInfo(ctx.options.kazakhGostKey ? withKazakhGostKey(ctx.leaf.certificate) : ctx.leaf.certificate));
     case 'createCAdESFromBase64': {
       if (typeof a[2] !== 'string' || typeof a[3] !== 'boolean') return mismatch;
-      const content = base64Decode(a[2]);
+      const content = otherContent ? OTHER_CONTENT : base64Decode(a[2]);
       return ok(base64Encode(await signCms({ content, signers: [ctx.leaf.signer], detached: !a[3] })));
     }
     case 'signXml':

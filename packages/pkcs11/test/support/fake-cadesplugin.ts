@@ -42,6 +42,13 @@ export interface FakeCadesPluginOptions {
   readonly revocation?: ValidationDataSource | undefined;
   /** A test device: error texts echo the KeyPin, to prove the bridge keeps it out of its errors. */
   readonly echoPinInErrors?: boolean | undefined;
+  /**
+   * Calls that never settle (a native host that died, a dialog left open): `CreateObjectAsync:<name>`
+   * for an object's creation, `CadesSignedData.SignCades` for the signature.
+   */
+  readonly hang?: readonly string[] | undefined;
+  /** A faulty CSP: SignCades signs these bytes instead of the content it was given. */
+  readonly signedContent?: Uint8Array | undefined;
 }
 
 /** The fake plug-in object and its controls. */
@@ -403,6 +410,7 @@ class FakeCadesSignedData
   }
   async SignCades(signer: unknown, type?: number, detached?: boolean, encoding?: number): Promise<string> {
     this.state.log.push('CadesSignedData.SignCades');
+    if (this.state.options.hang?.includes('CadesSignedData.SignCades')) return new Promise<string>(() => {});
     if (!(signer instanceof FakeSigner) || this.content === undefined) throw hresultError(HR.INVALID_ARG);
     const level = type === 1 ? 'BES' : type === 5 ? 'T' : type === 93 || type === 0 ? 'XLT1' : undefined;
     if (!level || (level !== 'BES' && (!signer.tsaAddress || !this.state.options.tsa))) {
@@ -411,7 +419,7 @@ class FakeCadesSignedData
     const entry = signer.use();
     const chain = signer.options === 2 ? undefined : entry.chain;
     const cms = await signCades({
-      content: this.content,
+      content: this.state.options.signedContent ?? this.content,
       signers: [entry.issued.signer],
       detached: detached ?? false,
       level,
@@ -513,7 +521,12 @@ export function createFakeCadesPlugin(options: FakeCadesPluginOptions): FakeCade
     getLastError: (error: Error) => error.message,
   };
   if (options.asyncApi === false) members.CreateObject = create;
-  else members.CreateObjectAsync = async (name: string) => create(name);
+  else
+    members.CreateObjectAsync = async (name: string) => {
+      state.log.push(`CreateObjectAsync:${name}`);
+      if (options.hang?.includes(`CreateObjectAsync:${name}`)) return new Promise(() => {});
+      return create(name);
+    };
   const plugin = Object.assign(promise, members) as FakePluginObject;
   return {
     plugin,

@@ -78,11 +78,16 @@ export interface FakeRutoken {
   renumber(): void;
   /** The next call of `method` (default: any of login, rawSign, sign) rejects with this code. */
   failNext(name: FakeErrorName, method?: string): void;
+  /** The next call of `method` never settles (a plug-in whose native host died, a dialog left open). */
+  hangNext(method: string): void;
+  /** A faulty plug-in: `sign` builds its CMS over these bytes instead of the data it was given (undefined: off). */
+  signOtherContent(content: Uint8Array | undefined): void;
   /** The number of `getKeyByCertificate` etc. ids the fake gave (cert id, key id) per serial. */
   ids(serial: string): { certId: string; keyId: string | undefined }[];
 }
 
 const fail = (name: FakeErrorName): Error => new Error(String(FAKE_ERROR_CODES[name]));
+const HANG = Symbol('hang');
 
 function colonHex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(':');
@@ -132,6 +137,8 @@ export function createFakeRutokenPlugin(specs: readonly FakeRutokenDeviceSpec[])
   let offset = 0;
   const failures: { name: FakeErrorName; method: string | undefined }[] = [];
   const calls: string[] = [];
+  const hangs: string[] = [];
+  let substitute: Uint8Array | undefined;
 
   const present = () => devices.filter((d) => d.present);
   const byId = (id: number): DeviceState => {
@@ -141,6 +148,11 @@ export function createFakeRutokenPlugin(specs: readonly FakeRutokenDeviceSpec[])
   };
   const enter = (method: string) => {
     calls.push(method);
+    const h = hangs.indexOf(method);
+    if (h >= 0) {
+      hangs.splice(h, 1);
+      throw HANG;
+    }
     const i = failures.findIndex(
       (f) => f.method === method || (f.method === undefined && ['login', 'rawSign', 'sign'].includes(method)),
     );
@@ -257,7 +269,7 @@ export function createFakeRutokenPlugin(specs: readonly FakeRutokenDeviceSpec[])
       const e = certEntry(d, certId);
       if (!e.key) throw fail('KEY_NOT_FOUND');
       if (format !== 2) throw fail('BAD_PARAMS');
-      const content = base64Decode(data);
+      const content = substitute ?? base64Decode(data);
       const cms = await signCms({
         content,
         detached: options?.detached ?? false,
@@ -267,6 +279,14 @@ export function createFakeRutokenPlugin(specs: readonly FakeRutokenDeviceSpec[])
       return base64Encode(cms);
     },
   };
+  // a method told to hang (hangNext) never settles
+  for (const [name, f] of Object.entries(plugin)) {
+    if (typeof f !== 'function') continue;
+    (plugin as unknown as Record<string, unknown>)[name] = (...args: unknown[]) =>
+      (f as (...a: unknown[]) => Promise<unknown>)
+        .apply(plugin, args)
+        .catch((e: unknown) => (e === HANG ? new Promise(() => {}) : Promise.reject(e)));
+  }
 
   const find = (serial: string) => {
     const d = devices.find((x) => x.spec.serial === serial);
@@ -293,6 +313,12 @@ export function createFakeRutokenPlugin(specs: readonly FakeRutokenDeviceSpec[])
     },
     failNext: (name, method) => {
       failures.push({ name, method });
+    },
+    hangNext: (method) => {
+      hangs.push(method);
+    },
+    signOtherContent: (content) => {
+      substitute = content;
     },
     ids: (serial) => find(serial).entries.map((e) => ({ certId: e.certId, keyId: e.keyId })),
   };
