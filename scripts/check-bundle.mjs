@@ -8,6 +8,7 @@ import { build } from 'esbuild';
 /** Subpath -> source modules (`<package>/<file in src/>`) that its bundle must not contain. */
 const gost = (...names) => names.map((name) => `gost/${name}`);
 const core = (...names) => names.map((name) => `core/${name}`);
+const pkcs11 = (...names) => names.map((name) => `pkcs11/${name}`);
 const CIPHERS = gost('kuznyechik', 'magma', 'gost28147', 'gost341194', 'modes', 'keywrap', 'legacy');
 const SIGNATURES = gost('curves', 'gost3410', 'kdf', '_ec');
 const except = (list, ...keep) => list.filter((name) => !keep.includes(name));
@@ -67,6 +68,13 @@ const RULES = {
     ...BUILDING,
     ...except(CIPHERS, 'gost/gost341194', 'gost/gost28147', 'gost/legacy'),
   ],
+  // A browser page gets the bridges, the software adapter and tokenSigner, never the Node PKCS#11
+  // adapter and its worker, nor the test CA.
+  '@eds/pkcs11': [...pkcs11('pkcs11', '_pkcs11-worker', 'mechanisms'), ...core('testing', '_cert-builder', 'csr')],
+  // The error classes alone: no certificates, keys or cryptography.
+  '@eds/pkcs11/errors': [...core('asn1', 'keys', 'algorithms'), ...VIEWS, ...CONTAINERS, ...SIGNATURES],
+  '@eds/pkcs11/selection': [...CONTAINERS, ...BUILDING, ...pkcs11('pkcs11', '_pkcs11-worker', 'software')],
+  '@eds/pkcs11/ncalayer': [...CONTAINERS, ...BUILDING, ...pkcs11('pkcs11', '_pkcs11-worker', 'software')],
 };
 
 let failed = false;
@@ -83,7 +91,9 @@ for (const [entry, forbidden] of Object.entries(RULES)) {
     metafile: true,
     logLevel: 'silent',
   });
-  const inputs = Object.keys(result.metafile.inputs).filter((path) => /packages\/(gost|core)\/dist\//.test(path));
+  const inputs = Object.keys(result.metafile.inputs).filter((path) =>
+    /packages\/(gost|core|verify|pkcs11)\/dist\//.test(path),
+  );
   const output = result.outputFiles[0]?.text ?? '';
   // With code splitting a module's code may sit in a shared chunk, so ask each bundled dist
   // file's source map which source modules it holds.
