@@ -14,7 +14,7 @@ const out = join(root, 'docs', 'benchmarks.md');
 const mib = (bytes) => `${(bytes / 1048576).toFixed(1)} MiB`;
 const num = (x, digits = 2) =>
   x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(x >= 10 ? 1 : digits).replace(/\.0+$/, '');
-const ratio = (r) => `${r >= 10 ? Math.round(r) : r.toFixed(2)}x`;
+const ratio = (r) => `${r >= 10 ? Math.round(r) : r >= 0.1 ? r.toFixed(2) : r.toPrecision(2)}x`;
 
 let files;
 try {
