@@ -574,7 +574,7 @@ async function login(state: State, token: TokenRef, pin: string | undefined, o: 
     guardPin(info.flags, o.allowFinalTry === true);
     const pinPad = (info.flags & CKF.PROTECTED_AUTHENTICATION_PATH) !== 0;
     if (pin === undefined && !pinPad) throw new LoginRequiredError();
-    const kept = await liveLoginSession(state, serial, slot, o.signal);
+    const kept = await liveLoginSession(state, serial, slot, o.signal, true);
     if (kept) {
       if (pin !== undefined) await recheckPin(state, serial, kept, pin, o.signal);
       return;
@@ -649,27 +649,40 @@ async function exclusive<T>(serial: string, signal: AbortSignal | undefined, fn:
 /**
  * The kept login session of a token when the token still says it is logged in through it
  * (CKS_RO_USER_FUNCTIONS or CKS_RW_USER_FUNCTIONS, v2.40 §5.6); a stale one (the token was pulled
- * and put back, another adapter or application logged out, another slot) is dropped.
+ * and put back, another adapter or application logged out, another slot) is dropped. The drop
+ * happens in the token's login queue after a second look, so a login that is between its C_Logout
+ * and C_Login (checking a PIN again) is not mistaken for a stale one. `inQueue`: the caller already
+ * holds the queue (login).
  */
 async function liveLoginSession(
   state: State,
   serial: string,
   slot: Pkcs11Handle,
   signal?: AbortSignal,
+  inQueue = false,
 ): Promise<KeptSession | undefined> {
   const kept = state.loginSessions.get(serial);
   if (!kept) return undefined;
-  if (sameHandle(kept.slot, slot)) {
-    try {
-      const { state: cks } = await call({ signal }, () => state.binding.C_GetSessionInfo(kept.session));
-      if (cks === CKS.RO_USER_FUNCTIONS || cks === CKS.RW_USER_FUNCTIONS) return kept;
-    } catch (e) {
-      if (signal?.aborted || isAbort(e)) throw e;
-      // A session the module no longer knows is stale.
-    }
+  if (await sessionIsLive(state, kept, slot, signal)) return kept;
+  const drop = async () => {
+    if (state.loginSessions.get(serial) !== kept) return;
+    if (await sessionIsLive(state, kept, slot, signal)) return;
+    await dropLoginSession(state, serial);
+  };
+  if (inQueue) await drop();
+  else await exclusive(serial, signal, drop);
+  return state.loginSessions.get(serial) === kept ? kept : undefined;
+}
+
+async function sessionIsLive(state: State, kept: KeptSession, slot: Pkcs11Handle, signal?: AbortSignal) {
+  if (!sameHandle(kept.slot, slot)) return false;
+  try {
+    const { state: cks } = await call({ signal }, () => state.binding.C_GetSessionInfo(kept.session));
+    return cks === CKS.RO_USER_FUNCTIONS || cks === CKS.RW_USER_FUNCTIONS;
+  } catch (e) {
+    if (signal?.aborted || isAbort(e)) throw e;
+    return false; // a session the module no longer knows is stale
   }
-  if (state.loginSessions.get(serial) === kept) await dropLoginSession(state, serial);
-  return undefined;
 }
 
 function isAbort(e: unknown): boolean {

@@ -657,6 +657,24 @@ describe('login on a token that is already logged in checks the PIN again (revie
     expect((await adapter.sign(key, { type: 'data', data }, scheme)).length).toBe(64);
   });
 
+  it('a status read while the PIN is checked again (between C_Logout and C_Login) does not break the login', async () => {
+    const { adapter } = await open([gostToken(T, 'rutoken')]);
+    await adapter.login(ref(T), PIN);
+    // start getTokenInfo after 0..40 microtask turns, so that some reads land inside the re-login
+    for (let turns = 0; turns < 40; turns++) {
+      const login = adapter.login(ref(T), PIN);
+      const read = (async () => {
+        for (let i = 0; i < turns; i++) await Promise.resolve();
+        return adapter.getTokenInfo(ref(T));
+      })();
+      const [l, r] = await Promise.allSettled([login, read]);
+      expect(l.status, `login with a read after ${turns} turns`).toBe('fulfilled');
+      expect(r.status).toBe('fulfilled');
+    }
+    expect((await adapter.getTokenInfo(ref(T))).loggedIn).toBe(true);
+    expect((await adapter.sign(key, { type: 'data', data }, scheme)).length).toBe(64);
+  });
+
   it('second adapter on the same module: a wrong PIN after the other logged in is refused, in both orders', async () => {
     const { fake, adapter: a } = await open([gostToken(T, 'tc26')]);
     const b = await openPkcs11('fake-pkcs11.so', { binding: inProcessBinding(fake) });
