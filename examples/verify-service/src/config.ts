@@ -151,11 +151,45 @@ export function loadConfig(args: readonly string[], env: NodeJS.ProcessEnv): Ser
     revocation: revocation as RevocationMode,
     revocationData: crls.length > 0 ? { crls } : undefined,
     intermediates,
-    fetcher: offline ? undefined : createFetcher({ timeoutMs: fetchTimeout, maxBytes: FETCH_MAX_BYTES }),
+    fetcher: offline
+      ? undefined
+      : createFetcher({
+          timeoutMs: fetchTimeout,
+          maxBytes: FETCH_MAX_BYTES,
+          // OCSP and CRL URLs come from certificates: keep them off this host and the private network
+          hostPolicy: values['fetch-private'] || env.EDS_FETCH_PRIVATE === '1' ? undefined : isPublicHost,
+        }),
     maxDocumentBytes: positive(values['max-document'] ?? env.EDS_MAX_DOCUMENT_BYTES, 'max document size', 50 << 20),
     maxSignatureBytes: positive(values['max-signature'] ?? env.EDS_MAX_SIGNATURE_BYTES, 'max signature size', 1 << 20),
     requestTimeoutMs: positive(values.timeout ?? env.EDS_REQUEST_TIMEOUT_MS, 'request timeout', 120_000),
   };
+}
+
+/**
+ * False for host names a public OCSP responder or CRL distribution point never has: localhost,
+ * and IP literals of loopback, private, link-local, carrier-grade NAT and unique-local ranges.
+ * (A DNS name that resolves to such an address is not caught here; a firewall rule is the
+ * complete answer.)
+ */
+export function isPublicHost(url: URL): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return false;
+  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host.replace(/^::ffff:/, ''));
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    return !(
+      a === 0 ||
+      a === 10 ||
+      a === 127 ||
+      (a === 100 && b >= 64 && b < 128) ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b < 32) ||
+      (a === 192 && b === 168)
+    );
+  }
+  if (host.includes(':'))
+    return !(host === '::' || host === '::1' || host.startsWith('::ffff:') || /^f[cd]|^fe[89ab]/.test(host));
+  return true;
 }
 
 function parse(args: readonly string[]) {
@@ -173,6 +207,7 @@ function parse(args: readonly string[]) {
       'max-signature': { type: 'string' },
       timeout: { type: 'string' },
       'fetch-timeout': { type: 'string' },
+      'fetch-private': { type: 'boolean', default: false },
     },
     allowPositionals: false,
     strict: true,

@@ -193,12 +193,18 @@ async function fromMultipart(
   return check(s, signature, document, signal);
 }
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2,3})?$/;
+/** Base64 characters with at most two `=` at the end; the length rule is checked apart (no backtracking on megabytes). */
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+function isBase64(text: string): boolean {
+  const padded = text.endsWith('=');
+  return BASE64.test(text) && text.length % 4 !== 1 && (!padded || text.length % 4 === 0);
+}
 
 function base64Field(value: unknown, field: string, max: number): Uint8Array {
   if (typeof value !== 'string') throw badRequest(`"${field}" must be a Base64 string`);
   const text = value.replace(/\s+/g, '');
-  if (!BASE64.test(text)) throw badRequest(`"${field}" is not valid Base64`);
+  if (!isBase64(text)) throw badRequest(`"${field}" is not valid Base64`);
   if (Math.floor((text.length * 3) / 4) > max + 2) throw tooLarge(field, max);
   const bytes = plain(Buffer.from(text, 'base64'));
   if (bytes.length > max) throw tooLarge(field, max);
@@ -368,13 +374,14 @@ export function createVerifyService(options: VerifyServiceOptions): VerifyServic
         if (req.method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'use POST');
         if (active >= maxConcurrent) throw new HttpError(503, 'BUSY', 'too many verifications at once; retry later');
         active++;
-        try {
-          const answer = await runBounded(res, (signal) => verifyRequest(s, req, signal, stats));
-          entry.indication = answer.indication;
-          send(res, 200, answer);
-        } finally {
-          active--;
-        }
+        // the slot is freed when the verification ends, not when a timeout answers the client
+        const answer = await runBounded(
+          res,
+          (signal) => verifyRequest(s, req, signal, stats),
+          () => active--,
+        );
+        entry.indication = answer.indication;
+        send(res, 200, answer);
       } else throw new HttpError(404, 'NOT_FOUND', 'no such endpoint (POST /verify, GET /health)');
     } catch (e) {
       const known = e instanceof HttpError ? e : undefined;
@@ -399,14 +406,18 @@ export function createVerifyService(options: VerifyServiceOptions): VerifyServic
   }
 
   /** Runs the work under the request time limit; a client that goes away aborts it. */
-  async function runBounded<T>(res: ServerResponse, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  async function runBounded<T>(
+    res: ServerResponse,
+    work: (signal: AbortSignal) => Promise<T>,
+    done: () => void,
+  ): Promise<T> {
     const gone = new AbortController();
     res.once('close', () => {
       if (!res.writableFinished) gone.abort(new HttpError(499, 'CLIENT_CLOSED', 'the client went away'));
     });
     const signal = AbortSignal.any([gone.signal, AbortSignal.timeout(timeoutMs)]);
     const running = work(signal);
-    running.catch(() => {}); // settled below or abandoned after a timeout
+    running.then(done, done); // settled below, or abandoned after a timeout and still running
     return Promise.race([running, whenAborted(signal)]);
   }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { encodePem } from '@eds/core/encoding';
 import { createTestCa } from '@eds/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.ts';
+import { ConfigError, isPublicHost, loadConfig } from '../src/config.ts';
 
 let dir: string;
 
@@ -60,5 +60,28 @@ describe('loadConfig', () => {
     const withDir = { INIT_CWD: dir, ...env };
     expect(() => loadConfig(args, withDir)).toThrow(ConfigError);
     expect(() => loadConfig(args, withDir)).toThrow(message);
+  });
+});
+
+describe('isPublicHost (OCSP and CRL URLs come from certificates)', () => {
+  it.each([
+    ['http://ocsp.example.ru/ocsp', true],
+    ['http://93.158.134.3/crl', true],
+    ['http://[2a02:6b8::2:242]/crl', true],
+    ['http://localhost:8080/', false],
+    ['http://ca.localhost/', false],
+    ['http://127.0.0.1/', false],
+    ['http://10.1.2.3/', false],
+    ['http://172.20.0.1/', false],
+    ['http://192.168.1.1/', false],
+    ['http://169.254.169.254/latest/meta-data', false],
+    ['http://100.64.0.1/', false],
+    ['http://0.0.0.0/', false],
+    ['http://[::1]/', false],
+    ['http://[fd00::1]/', false],
+    ['http://[fe80::1]/', false],
+    ['http://[::ffff:127.0.0.1]/', false],
+  ])('%s → %s', (url, expected) => {
+    expect(isPublicHost(new URL(url))).toBe(expected);
   });
 });

@@ -147,6 +147,30 @@ describe('POST /verify', () => {
     expect(body.indication).toBe('TOTAL_PASSED');
   });
 
+  it('reads a large Base64 document in JSON (8 MiB): a report, not a 500', async () => {
+    const roomy = await start({
+      port: 0,
+      trust: createTrustStore([ecdsa.root.certificate]),
+      revocation: 'off',
+      maxDocumentBytes: 16 << 20,
+      log: () => {},
+    });
+    try {
+      const big = new Uint8Array(8 << 20).fill(0x41);
+      const json = JSON.stringify({ signature: b64(ecdsa.detached), document: b64(big) });
+      const res = await fetch(`${roomy.url}/verify`, {
+        method: 'POST',
+        body: json,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as VerifyResponse;
+      expect([body.indication, body.subIndication]).toEqual(['TOTAL_FAILED', 'HASH_FAILURE']);
+    } finally {
+      await roomy.close(1_000);
+    }
+  });
+
   it('passes a signed XML sent as the signature part, and as the only part named document', async () => {
     for (const name of ['signature', 'document']) {
       const { status, body } = await post(multipart([[name, gost.xml]]));
