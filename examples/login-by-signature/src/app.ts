@@ -149,10 +149,8 @@ export function createLoginServer(options: LoginServerOptions): LoginServer {
     }
   };
 
-  const issueChallenge = (): Reply => {
-    const issued = challenges.issue();
-    if (!issued) return { status: 503, body: { code: 'TOO_MANY_CHALLENGES', message: 'try again later' } };
-    const { pendingId, challenge } = issued;
+  const issueChallenge = (client: string): Reply => {
+    const { pendingId, challenge } = challenges.issue(client);
     const ttlS = Math.ceil((challenge.expiresAt.getTime() - challenge.issuedAt.getTime()) / 1000);
     return {
       status: 200,
@@ -235,7 +233,7 @@ export function createLoginServer(options: LoginServerOptions): LoginServer {
         sendAsset(res, path === '/' ? 'html' : 'script', options.page);
         return undefined;
       case '/challenge':
-        return post(issueChallenge);
+        return post(() => issueChallenge(req.socket.remoteAddress ?? ''));
       case '/login':
         return post(() => login(req));
       case '/logout':

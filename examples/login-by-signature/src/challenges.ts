@@ -27,8 +27,16 @@ export interface ChallengeStoreOptions {
   readonly portal: string;
   /** How long a challenge may be answered, in milliseconds (default 5 minutes). */
   readonly ttlMs?: number | undefined;
-  /** Challenges kept at once, answered ones included; more are refused (default 10 000). */
+  /**
+   * Challenges kept at once, answered ones included (default 10 000); beyond it the oldest is
+   * forgotten (its login then answers CHALLENGE_UNKNOWN and the user asks again).
+   */
   readonly maxPending?: number | undefined;
+  /**
+   * Unanswered challenges one client (e.g. one IP address) may hold (default 16); a new one
+   * forgets that client's oldest, so one client cannot crowd out everybody else's logins.
+   */
+  readonly maxPerClient?: number | undefined;
   /** The clock (default: the system's). */
   readonly now?: (() => Date) | undefined;
 }
@@ -36,10 +44,10 @@ export interface ChallengeStoreOptions {
 /** The store of issued challenges. */
 export interface ChallengeStore {
   /**
-   * A fresh challenge and the pending-login id it is bound to (32 random bytes, base64url), or
-   * `undefined` when `maxPending` challenges are already held.
+   * A fresh challenge and the pending-login id it is bound to (32 random bytes, base64url).
+   * `client` groups the challenges for `maxPerClient`.
    */
-  issue(): { readonly pendingId: string; readonly challenge: Challenge } | undefined;
+  issue(client?: string): { readonly pendingId: string; readonly challenge: Challenge };
   /**
    * The challenge of `pendingId`, marked used: a second call with the same id gives
    * `CHALLENGE_REPLAYED`, a call after the expiry `CHALLENGE_EXPIRED`, an id never issued (or
@@ -52,6 +60,7 @@ export interface ChallengeStore {
 
 interface Held {
   readonly challenge: Challenge;
+  readonly client: string;
   used: boolean;
 }
 
@@ -80,15 +89,17 @@ export function challengeText(portal: string, issuedAt: Date, nonce: string): st
  * @example
  * ```ts
  * const store = createChallengeStore({ portal: 'example.ru' });
- * const { pendingId, challenge } = store.issue()!;
+ * const { pendingId, challenge } = store.issue(clientAddress);
  * const answer = store.take(pendingId); // { ok: true, challenge }; a second take: CHALLENGE_REPLAYED
  * ```
  */
 export function createChallengeStore(options: ChallengeStoreOptions): ChallengeStore {
   const ttl = options.ttlMs ?? 5 * 60_000;
   const max = options.maxPending ?? 10_000;
+  const perClient = options.maxPerClient ?? 16;
   const now = options.now ?? (() => new Date());
-  if (!(ttl > 0) || !(max > 0)) throw new RangeError('ttlMs and maxPending must be positive');
+  if (!(ttl > 0) || !(max > 0) || !(perClient > 0))
+    throw new RangeError('ttlMs, maxPending and maxPerClient must be positive');
   if (!options.portal) throw new RangeError('portal must not be empty');
   const held = new Map<string, Held>();
 
@@ -100,11 +111,24 @@ export function createChallengeStore(options: ChallengeStoreOptions): ChallengeS
     }
   };
 
+  /** Makes room: the client's oldest unanswered challenge beyond its share, the oldest of all beyond `max`. */
+  const evict = (client: string) => {
+    let mine = 0;
+    let oldestMine: string | undefined;
+    for (const [key, h] of held) {
+      if (h.client !== client || h.used) continue;
+      mine++;
+      oldestMine ??= key;
+    }
+    if (mine >= perClient && oldestMine) held.delete(oldestMine);
+    if (held.size >= max) held.delete(held.keys().next().value as string);
+  };
+
   return {
-    issue() {
+    issue(client = '') {
       const issuedAt = now();
       sweep(issuedAt.getTime());
-      if (held.size >= max) return undefined;
+      evict(client);
       const pendingId = randomBytes(32).toString('base64url');
       const nonce = randomBytes(32).toString('base64url');
       const text = challengeText(options.portal, issuedAt, nonce);
@@ -115,7 +139,7 @@ export function createChallengeStore(options: ChallengeStoreOptions): ChallengeS
         issuedAt,
         expiresAt: new Date(issuedAt.getTime() + ttl),
       });
-      held.set(secretKey(pendingId), { challenge, used: false });
+      held.set(secretKey(pendingId), { challenge, client, used: false });
       return { pendingId, challenge };
     },
     take(pendingId) {

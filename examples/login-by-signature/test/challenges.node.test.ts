@@ -50,14 +50,24 @@ describe('challenge store', () => {
     expect(store.size).toBe(1);
   });
 
-  it('holds at most maxPending challenges', () => {
+  it('one client flooding /challenge only forgets its own challenges, never those of others', () => {
+    const c = clock();
+    const store = createChallengeStore({ portal: 'p', maxPending: 100, maxPerClient: 4, now: c.now });
+    const visitor = store.issue('198.51.100.7');
+    for (let i = 0; i < 10_000; i++) store.issue('203.0.113.9');
+    expect(store.size).toBe(5);
+    expect(store.take(visitor.pendingId).ok).toBe(true);
+  });
+
+  it('holds at most maxPending challenges: the oldest is forgotten, never a refusal', () => {
     const c = clock();
     const store = createChallengeStore({ portal: 'p', ttlMs: 1_000, maxPending: 2, now: c.now });
-    expect(store.issue()).toBeDefined();
-    expect(store.issue()).toBeDefined();
-    expect(store.issue()).toBeUndefined();
-    c.advance(2_001);
-    expect(store.issue()).toBeDefined();
+    const first = store.issue('a');
+    store.issue('b');
+    const third = store.issue('c');
+    expect(store.size).toBe(2);
+    expect(store.take(first.pendingId)).toEqual({ ok: false, reason: 'CHALLENGE_UNKNOWN' });
+    expect(store.take(third.pendingId).ok).toBe(true);
     expect(() => createChallengeStore({ portal: '' })).toThrow(RangeError);
     expect(() => createChallengeStore({ portal: 'p', ttlMs: 0 })).toThrow(RangeError);
   });
