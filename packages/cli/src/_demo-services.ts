@@ -126,16 +126,20 @@ function caAt(path: string, pattern: RegExp, authorities: DemoAuthorities): Test
 const ocsp: Handler = async (request, authorities) => {
   const ca = caAt(request.path, /^\/ocsp\/([a-z]+)(?:\/|$)/, authorities);
   if (!ca) return text(404, 'no OCSP responder at this path');
-  let der: Uint8Array;
-  if (request.method === 'POST') der = request.body;
-  else if (request.method === 'GET') der = base64Decode(decodeURIComponent(request.path.split('/').slice(3).join('/')));
-  else return text(405, 'OCSP takes GET or POST');
+  if (request.method !== 'POST' && request.method !== 'GET') return text(405, 'OCSP takes GET or POST');
   const type = 'application/ocsp-response';
   try {
+    // GET: the request Base64 in the path, URL-encoded (RFC 6960 A.1); a query string is not part of it
+    const der =
+      request.method === 'POST'
+        ? request.body
+        : base64Decode(decodeURIComponent((request.path.split('?')[0] ?? '').split('/').slice(3).join('/')));
     decodeDer(der, 'OCSPRequest', { maxSize: MAX_BODY }).expect(TAG.SEQUENCE);
     return { status: 200, type, body: await ca.createOcspResponse({ request: der }) };
   } catch (e) {
-    if (!(e instanceof DecodeError || e instanceof RangeError || e instanceof TypeError)) throw e;
+    // a bad percent-escape is a URIError, bad Base64 a DecodeError or RangeError
+    if (!(e instanceof DecodeError || e instanceof RangeError || e instanceof TypeError || e instanceof URIError))
+      throw e;
     return { status: 200, type, body: await ca.createOcspResponse({ responseStatus: 'malformedRequest' }) };
   }
 };

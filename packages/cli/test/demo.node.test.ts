@@ -104,6 +104,12 @@ describe('the demo services', () => {
       const bad = await post(`${services.ocspUrl}/ca`, new Uint8Array([1, 2, 3]));
       expect(parseOcspResponse(new Uint8Array(await bad.arrayBuffer())).responseStatus).toBe('malformedRequest');
       expect((await post(`${services.ocspUrl}/ca`, new Uint8Array(20_000))).status).toBe(413);
+      // GET with a bad percent-escape, bad Base64, or a query string: malformedRequest too
+      for (const path of ['%E0%A4%A', '!!!not-base64', 'MAA%3D?x=1']) {
+        const got = await fetch(`${services.ocspUrl}/ca/${path}`);
+        expect(got.status).toBe(200);
+        expect(parseOcspResponse(new Uint8Array(await got.arrayBuffer())).responseStatus).toBe('malformedRequest');
+      }
       expect((await post(`${services.ocspUrl}/nobody`, new Uint8Array(1))).status).toBe(404);
       // TSA: garbage and an unknown hash are rejected with the failure bit
       const junk = parseTimestampResponse(

@@ -1,5 +1,5 @@
-// The network boundary (ARCHITECTURE.md, "Security posture"): every download of revocation data,
-// AIA certificates or timestamps, and every TSA request, goes through a Fetcher with a protocol
+// The network boundary (ARCHITECTURE.md, "Security posture"): every download of revocation data
+// and every TSA request goes through a Fetcher (AIA caIssuers links are not followed) with a protocol
 // check, a caller-supplied host policy, a time limit, a size limit and an offline switch.
 import { EdsError } from './errors';
 

@@ -131,7 +131,7 @@ export interface PathValidationOptions extends PolicyInputs {
   readonly purpose?: CertificatePurpose | undefined;
   /** Extra EKU OIDs any one of which the target may carry instead of the purpose's. */
   readonly requiredEku?: readonly string[] | undefined;
-  /** Untrusted certificates to build from (from the signature, the caller, AIA). Any order. */
+  /** Untrusted certificates to build from (from the signature or the caller). Any order. */
   readonly intermediates?: readonly Certificate[] | undefined;
   /** The signature algorithm set (default: every algorithm of @eds/core). */
   readonly algorithms?: readonly SignatureAlgorithm[] | undefined;
