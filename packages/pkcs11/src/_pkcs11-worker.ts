@@ -3,8 +3,9 @@
 // (tokens.md §2 "Async", §7).
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { PKCS11_BINDING_METHODS, type Pkcs11Binding } from './_pkcs11-binding';
 import { ProviderError, ProviderUnavailableError } from './errors';
-import { moduleLoadError, PKCS11_BINDING_METHODS, type Pkcs11Binding } from './pkcs11';
+import { moduleLoadError } from './pkcs11';
 
 /**
  * The worker, as CommonJS source run with `eval: true` (works from sources and from dist alike).
