@@ -4,16 +4,10 @@ import { decodeDer } from '@eds/core/asn1';
 import { hexDecode, hexEncode } from '@eds/core/encoding';
 import { DecodeError } from '@eds/core/errors';
 import {
-  inProcessBinding,
   moduleLoadError,
-  PKCS11_BINDING_METHODS,
   type Pkcs11Attribute,
-  type Pkcs11AttributeResult,
   type Pkcs11Binding,
   type Pkcs11Handle,
-  type Pkcs11Mechanism,
-  type Pkcs11ModuleInfo,
-  type Pkcs11SessionInfo,
   type Pkcs11TokenInfo,
   type Pkcs11Version,
 } from './_pkcs11-binding';
@@ -50,20 +44,8 @@ import type {
   TokenRef,
 } from './types';
 
-export {
-  inProcessBinding,
-  moduleLoadError,
-  PKCS11_BINDING_METHODS,
-  type Pkcs11Attribute,
-  type Pkcs11AttributeResult,
-  type Pkcs11Binding,
-  type Pkcs11Handle,
-  type Pkcs11Mechanism,
-  type Pkcs11ModuleInfo,
-  type Pkcs11SessionInfo,
-  type Pkcs11TokenInfo,
-  type Pkcs11Version,
-};
+// The binding interface and its in-process wrapper are part of this subpath's API.
+export * from './_pkcs11-binding';
 
 // ---------------------------------------------------------------------------------------------
 // The adapter
